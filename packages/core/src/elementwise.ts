@@ -1,0 +1,82 @@
+import ndarray, { type NdArray } from "ndarray";
+import ops from "ndarray-ops";
+import { ShapeError, formatShape } from "./errors";
+import { broadcastShapes, broadcastTo } from "./broadcast";
+import { Tensor, allocate, sizeOf, type Data, type DType, type Shape } from "./tensor";
+
+type Binary = (out: NdArray, a: NdArray, b: NdArray) => unknown;
+type WithScalar = (out: NdArray, a: NdArray, s: number) => unknown;
+type Operand = Tensor | number;
+
+function empty(shape: Shape, dtype: DType): Tensor {
+  return Tensor.fromData(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** A number as a 0-d array, so it broadcasts like any tensor. */
+function scalar(value: number, dtype: DType): NdArray<Data> {
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return ndarray(data, [], [], 0);
+}
+
+function binary(op: string, a: Operand, b: Operand, vv: Binary, vs: WithScalar): Tensor {
+  if (typeof a === "number" && typeof b === "number") {
+    throw new TypeError(`${op}: needs at least one tensor, got two numbers`);
+  }
+  if (typeof b === "number") {
+    const x = a as Tensor;
+    const out = empty(x.shape, x.dtype);
+    vs(out.nd, x.nd, b);
+    return out;
+  }
+  const dtype = typeof a === "number" ? b.dtype : a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32";
+  const left = typeof a === "number" ? scalar(a, dtype) : a.nd;
+  const shape = broadcastShapes(op, left.shape, b.nd.shape);
+  const out = empty(shape, dtype);
+  vv(out.nd, broadcastTo(left, shape), broadcastTo(b.nd, shape));
+  return out;
+}
+
+function unary(x: Tensor, f: (out: NdArray, a: NdArray) => unknown): Tensor {
+  const out = empty(x.shape, x.dtype);
+  f(out.nd, x.nd);
+  return out;
+}
+
+function inPlace(op: string, x: Tensor, other: Operand, vv: (a: NdArray, b: NdArray) => unknown, vs: (a: NdArray, s: number) => unknown): void {
+  if (typeof other === "number") {
+    vs(x.nd, other);
+    return;
+  }
+  const shape = broadcastShapes(op, x.shape, other.shape);
+  if (shape.length !== x.ndim || shape.some((n, d) => n !== x.shape[d])) {
+    throw new ShapeError(`${op}: cannot broadcast ${formatShape(other.shape)} into ${formatShape(x.shape)} in place`);
+  }
+  vv(x.nd, broadcastTo(other.nd, shape));
+}
+
+export const add = (a: Operand, b: Operand): Tensor => binary("add", a, b, ops.add, ops.adds);
+export const sub = (a: Operand, b: Operand): Tensor => binary("sub", a, b, ops.sub, ops.subs);
+export const mul = (a: Operand, b: Operand): Tensor => binary("mul", a, b, ops.mul, ops.muls);
+export const div = (a: Operand, b: Operand): Tensor => binary("div", a, b, ops.div, ops.divs);
+export const pow = (a: Operand, b: Operand): Tensor => binary("pow", a, b, ops.pow, ops.pows);
+export const maximum = (a: Operand, b: Operand): Tensor => binary("maximum", a, b, ops.max, ops.maxs);
+export const minimum = (a: Operand, b: Operand): Tensor => binary("minimum", a, b, ops.min, ops.mins);
+export const gt = (a: Operand, b: Operand): Tensor => binary("gt", a, b, ops.gt, ops.gts);
+export const ge = (a: Operand, b: Operand): Tensor => binary("ge", a, b, ops.geq, ops.geqs);
+export const lt = (a: Operand, b: Operand): Tensor => binary("lt", a, b, ops.lt, ops.lts);
+export const le = (a: Operand, b: Operand): Tensor => binary("le", a, b, ops.leq, ops.leqs);
+export const eq = (a: Operand, b: Operand): Tensor => binary("eq", a, b, ops.eq, ops.eqs);
+export const ne = (a: Operand, b: Operand): Tensor => binary("ne", a, b, ops.neq, ops.neqs);
+
+export const neg = (x: Tensor): Tensor => unary(x, ops.neg);
+export const exp = (x: Tensor): Tensor => unary(x, ops.exp);
+export const log = (x: Tensor): Tensor => unary(x, ops.log);
+export const sqrt = (x: Tensor): Tensor => unary(x, ops.sqrt);
+export const abs = (x: Tensor): Tensor => unary(x, ops.abs);
+
+export const iadd = (x: Tensor, other: Operand): void => inPlace("iadd", x, other, ops.addeq, ops.addseq);
+export const isub = (x: Tensor, other: Operand): void => inPlace("isub", x, other, ops.subeq, ops.subseq);
+export const imul = (x: Tensor, other: Operand): void => inPlace("imul", x, other, ops.muleq, ops.mulseq);
+export const idiv = (x: Tensor, other: Operand): void => inPlace("idiv", x, other, ops.diveq, ops.divseq);
+export const assign = (x: Tensor, other: Operand): void => inPlace("assign", x, other, ops.assign, ops.assigns);

@@ -1,0 +1,326 @@
+import ndarray, { type NdArray } from "ndarray";
+import { ShapeError, formatShape } from "./errors";
+import * as elementwise from "./elementwise";
+import * as reduce from "./reduce";
+import * as linalg from "./linalg";
+import * as indexing from "./indexing";
+
+export type DType = "float64" | "float32";
+export type Data = Float64Array | Float32Array;
+export type Shape = readonly number[];
+export type NestedArray = number | NestedArray[];
+export interface ReduceOptions {
+  keepDims?: boolean;
+}
+
+/** Row-major strides of a shape: (2, 3, 4) -> [12, 4, 1]. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let step = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = step;
+    step *= shape[i];
+  }
+  return strides;
+}
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const n of shape) size *= n;
+  return size;
+}
+
+export function allocate(dtype: DType, size: number): Data {
+  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+}
+
+/**
+ * An n-dimensional array of float64 (or float32) numbers on a scijs ndarray. Shapes, broadcasting and
+ * reductions follow NumPy. Pure methods return a new tensor; the in-place ones are named `i*` (`isub`).
+ */
+export class Tensor {
+  /** The ndarray view underneath: buffer, shape, strides and offset. */
+  readonly nd: NdArray<Data>;
+
+  constructor(nd: NdArray<Data>) {
+    this.nd = nd;
+  }
+
+  /** A tensor of `shape` over `data` in row-major order (no copy). */
+  static fromData(data: Data, shape: Shape): Tensor {
+    if (sizeOf(shape) !== data.length) {
+      throw new ShapeError(`fromData: ${data.length} values cannot fill shape ${formatShape(shape)}`);
+    }
+    return new Tensor(ndarray(data, [...shape], stridesOf(shape), 0));
+  }
+
+  get shape(): readonly number[] {
+    return this.nd.shape;
+  }
+
+  get size(): number {
+    return this.nd.size;
+  }
+
+  get ndim(): number {
+    return this.nd.shape.length;
+  }
+
+  get dtype(): DType {
+    return this.nd.data instanceof Float32Array ? "float32" : "float64";
+  }
+
+  /** True when the elements lie in row-major order with no gaps, so `nd.data` can be read flat from `nd.offset`. */
+  get isContiguous(): boolean {
+    const { shape, stride } = this.nd;
+    let step = 1;
+    for (let i = shape.length - 1; i >= 0; i--) {
+      if (shape[i] !== 1 && stride[i] !== step) return false;
+      step *= shape[i];
+    }
+    return true;
+  }
+
+  /** The element at one index per dimension; negative indices count from the end. */
+  get(...index: number[]): number {
+    return this.nd.data[this.offsetOf("get", index)];
+  }
+
+  /** Writes one element in place. */
+  set(index: readonly number[], value: number): void {
+    this.nd.data[this.offsetOf("set", index)] = value;
+  }
+
+  /** The single element of a tensor of size 1, as a number. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError(`item: only a tensor of size 1 has one item, got ${formatShape(this.shape)}`);
+    }
+    return this.nd.data[this.nd.offset];
+  }
+
+  /** Nested arrays of numbers, as NumPy's `tolist()`; a 0-d tensor gives a number. */
+  toArray(): NestedArray {
+    const { shape } = this;
+    const flat = indexing.flatValues(this);
+    let k = 0;
+    const build = (d: number): NestedArray => {
+      if (d === shape.length) return flat[k++];
+      const out: NestedArray[] = new Array(shape[d]);
+      for (let i = 0; i < shape[d]; i++) out[i] = build(d + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  toString(): string {
+    return `Tensor${formatShape(this.shape).replace(",)", ")")} ${this.dtype}`;
+  }
+
+  /** A copy that owns a fresh contiguous buffer. */
+  copy(): Tensor {
+    return indexing.contiguous(this, true);
+  }
+
+  astype(dtype: DType): Tensor {
+    if (dtype === this.dtype) return this.copy();
+    const out = allocate(dtype, this.size);
+    out.set(indexing.flatValues(this));
+    return Tensor.fromData(out, this.shape);
+  }
+
+  /** The transpose as a view (no copy): axes reversed. */
+  get T(): Tensor {
+    return this.transpose();
+  }
+
+  /** A view with the axes permuted (reversed when none are given). */
+  transpose(...axes: number[]): Tensor {
+    return indexing.transpose(this, axes);
+  }
+
+  /** Rows `start` to `end` (exclusive) along the first axis, as a view (no copy). */
+  slice(start: number, end: number = this.shape[0]): Tensor {
+    return indexing.slice(this, start, end);
+  }
+
+  /** The rows at `indices` along the first axis, copied: a mini-batch. */
+  take(indices: ArrayLike<number>): Tensor {
+    return indexing.take(this, indices);
+  }
+
+  /** The same elements in a new shape; one dimension may be -1. A view when the tensor is contiguous. */
+  reshape(...shape: number[]): Tensor {
+    return indexing.reshape(this, shape);
+  }
+
+  /** The elements as a 1-D tensor. */
+  flatten(): Tensor {
+    return indexing.reshape(this, [-1]);
+  }
+
+  add(other: Tensor | number): Tensor {
+    return elementwise.add(this, other);
+  }
+
+  sub(other: Tensor | number): Tensor {
+    return elementwise.sub(this, other);
+  }
+
+  mul(other: Tensor | number): Tensor {
+    return elementwise.mul(this, other);
+  }
+
+  div(other: Tensor | number): Tensor {
+    return elementwise.div(this, other);
+  }
+
+  maximum(other: Tensor | number): Tensor {
+    return elementwise.maximum(this, other);
+  }
+
+  minimum(other: Tensor | number): Tensor {
+    return elementwise.minimum(this, other);
+  }
+
+  pow(exponent: Tensor | number): Tensor {
+    return elementwise.pow(this, exponent);
+  }
+
+  neg(): Tensor {
+    return elementwise.neg(this);
+  }
+
+  exp(): Tensor {
+    return elementwise.exp(this);
+  }
+
+  log(): Tensor {
+    return elementwise.log(this);
+  }
+
+  sqrt(): Tensor {
+    return elementwise.sqrt(this);
+  }
+
+  abs(): Tensor {
+    return elementwise.abs(this);
+  }
+
+  /** 1 where this > other, else 0. */
+  gt(other: Tensor | number): Tensor {
+    return elementwise.gt(this, other);
+  }
+
+  /** 1 where this >= other, else 0. */
+  ge(other: Tensor | number): Tensor {
+    return elementwise.ge(this, other);
+  }
+
+  /** 1 where this < other, else 0. */
+  lt(other: Tensor | number): Tensor {
+    return elementwise.lt(this, other);
+  }
+
+  /** 1 where this <= other, else 0. */
+  le(other: Tensor | number): Tensor {
+    return elementwise.le(this, other);
+  }
+
+  /** 1 where this == other, else 0. */
+  eq(other: Tensor | number): Tensor {
+    return elementwise.eq(this, other);
+  }
+
+  /** 1 where this != other, else 0. */
+  ne(other: Tensor | number): Tensor {
+    return elementwise.ne(this, other);
+  }
+
+  /** In place: this -= other (other broadcast to this shape). Returns this. */
+  isub(other: Tensor | number): this {
+    elementwise.isub(this, other);
+    return this;
+  }
+
+  /** In place: this += other (other broadcast to this shape). Returns this. */
+  iadd(other: Tensor | number): this {
+    elementwise.iadd(this, other);
+    return this;
+  }
+
+  /** In place: this *= other (other broadcast to this shape). Returns this. */
+  imul(other: Tensor | number): this {
+    elementwise.imul(this, other);
+    return this;
+  }
+
+  /** In place: this /= other (other broadcast to this shape). Returns this. */
+  idiv(other: Tensor | number): this {
+    elementwise.idiv(this, other);
+    return this;
+  }
+
+  /** In place: copy `other` (broadcast to this shape) into this. Returns this. */
+  assign(other: Tensor | number): this {
+    elementwise.assign(this, other);
+    return this;
+  }
+
+  /** Sum of all elements, or along one axis. */
+  sum(): number;
+  sum(axis: number, options?: ReduceOptions): Tensor;
+  sum(axis?: number, options?: ReduceOptions): number | Tensor {
+    return reduce.sum(this, axis, options);
+  }
+
+  /** Mean of all elements, or along one axis. */
+  mean(): number;
+  mean(axis: number, options?: ReduceOptions): Tensor;
+  mean(axis?: number, options?: ReduceOptions): number | Tensor {
+    return reduce.mean(this, axis, options);
+  }
+
+  /** Largest element, or the largest along one axis. */
+  max(): number;
+  max(axis: number, options?: ReduceOptions): Tensor;
+  max(axis?: number, options?: ReduceOptions): number | Tensor {
+    return reduce.max(this, axis, options);
+  }
+
+  /** Smallest element, or the smallest along one axis. */
+  min(): number;
+  min(axis: number, options?: ReduceOptions): Tensor;
+  min(axis?: number, options?: ReduceOptions): number | Tensor {
+    return reduce.min(this, axis, options);
+  }
+
+  /** Flat index of the largest element, or the indices of the largest along one axis (first wins ties). */
+  argmax(): number;
+  argmax(axis: number, options?: ReduceOptions): Tensor;
+  argmax(axis?: number, options?: ReduceOptions): number | Tensor {
+    return reduce.argmax(this, axis, options);
+  }
+
+  /** NumPy's dot for 1-D and 2-D tensors: inner product, matrix-vector or matrix product. */
+  dot(other: Tensor): Tensor {
+    return linalg.dot(this, other);
+  }
+
+  private offsetOf(op: string, index: readonly number[]): number {
+    const { shape, stride, offset } = this.nd;
+    if (index.length !== shape.length) {
+      throw new ShapeError(`${op}: a ${shape.length}-d tensor of shape ${formatShape(shape)} needs ${shape.length} indices, got ${index.length}`);
+    }
+    let at = offset;
+    for (let d = 0; d < shape.length; d++) {
+      let i = index[d];
+      if (!Number.isInteger(i) || i >= shape[d] || i < -shape[d]) {
+        throw new RangeError(`${op}: index ${i} is out of bounds for axis ${d} with size ${shape[d]}`);
+      }
+      if (i < 0) i += shape[d];
+      at += i * stride[d];
+    }
+    return at;
+  }
+}

@@ -1,0 +1,16 @@
+// Bundles the CLI into packages/examples/dist/cli.js with esbuild (about 0.1 s), so it starts without a compiler.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["packages/examples/src/cli.ts"],
+  outfile: "packages/examples/dist/cli.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // mnist's digit files are read from its package folder at run time
+  external: ["mnist"],
+  // the CommonJS dependencies (ndarray, ndarray-ops, seedrandom) call require inside an ES module bundle
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "warning",
+});
