@@ -1,0 +1,1 @@
+export { loadMnist, type LoadMnistOptions, type Mnist, type MnistShapeOptions } from "./mnist";
