@@ -5,4 +5,5 @@ export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, gt
 export { broadcastShapes } from "./broadcast";
 export { dot } from "./linalg";
 export { forEachOffset } from "./indexing";
+export { sumTo } from "./reduce";
 export { Random, type RandomState } from "./random";

@@ -92,3 +92,17 @@ export function min(x: Tensor, axis?: number, options?: ReduceOptions): number |
 export function argmax(x: Tensor, axis?: number, options?: ReduceOptions): number | Tensor {
   return reduceAlong("argmax", x, argmaxFold, axis, options);
 }
+
+/** Sums `x` down to `shape`, undoing a broadcast: the gradient of an input that was broadcast to x's shape. */
+export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+  const lead = x.ndim - shape.length;
+  if (lead < 0 || shape.some((n, d) => n !== 1 && n !== x.shape[d + lead])) {
+    throw new ShapeError(`sumTo: ${formatShape(x.shape)} was not broadcast from ${formatShape(shape)}`);
+  }
+  let out = x;
+  for (let d = 0; d < lead; d++) out = out.sum(0);
+  shape.forEach((n, d) => {
+    if (n === 1 && out.shape[d] !== 1) out = out.sum(d, { keepDims: true });
+  });
+  return out === x ? x.copy() : out;
+}
