@@ -1,0 +1,55 @@
+import { ShapeError, formatShape, type Tensor } from "@backprop/core";
+import { checkDout, notForwarded, type Layer } from "./layer";
+
+/**
+ * Fully connected layer, out = x·W + b.  x: (N, D) -> out: (N, M);  W: (D, M), b: (M).
+ * An input of more dimensions, such as images (N, 1, 28, 28), is flattened to (N, D) as the book does.
+ */
+export class Affine implements Layer {
+  W: Tensor;
+  b: Tensor;
+  dW?: Tensor;
+  db?: Tensor;
+  private x?: Tensor;
+  private originalXShape?: readonly number[];
+
+  constructor(W: Tensor, b: Tensor) {
+    if (W.ndim !== 2 || b.ndim !== 1 || b.shape[0] !== W.shape[1]) {
+      throw new ShapeError(`Affine: W must be (D, M) and b (M), got W ${formatShape(W.shape)} and b ${formatShape(b.shape)}`);
+    }
+    this.W = W;
+    this.b = b;
+  }
+
+  forward(x: Tensor): Tensor {
+    const [D, M] = this.W.shape;
+    if (x.ndim < 2 || x.size / x.shape[0] !== D) {
+      throw new ShapeError(`Affine.forward: x must be (N, ${D}) to match W (${D}, ${M}), got ${formatShape(x.shape)}`);
+    }
+    this.originalXShape = x.shape;
+    this.x = x.reshape(x.shape[0], D);
+    return this.x.dot(this.W).add(this.b);
+  }
+
+  /** dout: (N, M) -> dx: the shape of x;  keeps dW: (D, M) and db: (M). */
+  backward(dout: Tensor): Tensor {
+    if (!this.x || !this.originalXShape) throw notForwarded("Affine");
+    checkDout("Affine", dout, [this.x.shape[0], this.W.shape[1]]);
+    this.dW = this.x.T.dot(dout);
+    this.db = dout.sum(0);
+    return dout.dot(this.W.T).reshape(...this.originalXShape);
+  }
+
+  params(): Record<string, Tensor> {
+    return { W: this.W, b: this.b };
+  }
+
+  grads(): Record<string, Tensor> {
+    if (!this.dW || !this.db) throw new Error("Affine.grads: no gradients before the first backward");
+    return { W: this.dW, b: this.db };
+  }
+
+  toString(): string {
+    return `Affine(${this.W.shape[0]} -> ${this.W.shape[1]})`;
+  }
+}

@@ -1,0 +1,12 @@
+export { type Layer } from "./layer";
+export { type Value } from "./value";
+export { MulLayer } from "./mul-layer";
+export { AddLayer } from "./add-layer";
+export { Relu } from "./relu";
+export { Sigmoid } from "./sigmoid";
+export { Affine } from "./affine";
+export { SoftmaxWithLoss } from "./softmax-with-loss";
+export { sigmoid, softmax, crossEntropyError } from "./functions";
+export { numericalGradient, compareGradients, gradientCheck, checkLayer, NUMERICAL_H, type GradientDiff, type Differentiable } from "./gradient";
+export { TwoLayerNet, type TwoLayerNetOptions } from "./two-layer-net";
+export { SGD, Momentum, AdaGrad, Adam, type Optimizer } from "./optimizers";

@@ -1,0 +1,24 @@
+import type { Tensor } from "@backprop/core";
+import { checkDout, notForwarded, type Layer } from "./layer";
+import { sigmoid } from "./functions";
+
+/** Logistic sigmoid, out = 1 / (1 + exp(-x)), element-wise.  x: any shape -> out: the same shape. */
+export class Sigmoid implements Layer {
+  private out?: Tensor;
+
+  forward(x: Tensor): Tensor {
+    this.out = sigmoid(x);
+    return this.out;
+  }
+
+  /** dout -> dx = dout * (1 - out) * out. */
+  backward(dout: Tensor): Tensor {
+    if (!this.out) throw notForwarded("Sigmoid");
+    checkDout("Sigmoid", dout, this.out.shape);
+    return dout.mul(this.out.sub(1).neg()).mul(this.out);
+  }
+
+  toString(): string {
+    return "Sigmoid";
+  }
+}
