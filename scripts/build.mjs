@@ -2,7 +2,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["packages/examples/src/cli.ts"],
+  entryPoints: ["packages/examples/src/bin.ts"],
   outfile: "packages/examples/dist/cli.js",
   bundle: true,
   platform: "node",

@@ -1,0 +1,51 @@
+import { parseArgs } from "node:util";
+
+/** A mistake on the command line: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface FlagSpec {
+  [flag: string]: { type: "string" | "boolean" };
+}
+
+/** Parses `argv` against `spec`; unknown flags and stray arguments are UsageErrors naming the command. */
+export function parseFlags(command: string, argv: string[], spec: FlagSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`${command}: unknown flag ${flag} (see ${command} --help)`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${command}: ${flag} needs a value`);
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
+
+function parseNumber(command: string, flag: string, raw: string, integer: boolean, min: number, minLabel: string): number {
+  const value = raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    const kind = integer ? `${minLabel} integer` : `${minLabel} number`;
+    throw new UsageError(`${command}: --${flag} must be a ${kind}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** The flag as an integer >= 1, or `fallback` when absent. */
+export function positiveInt(command: string, flag: string, raw: string | boolean | undefined, fallback: number): number {
+  return typeof raw === "string" ? parseNumber(command, flag, raw, true, 1, "positive") : fallback;
+}
+
+/** The flag as an integer >= 0, or `fallback` when absent. */
+export function nonNegativeInt(command: string, flag: string, raw: string | boolean | undefined, fallback: number): number {
+  return typeof raw === "string" ? parseNumber(command, flag, raw, true, 0, "non-negative") : fallback;
+}
+
+/** The flag as a number > 0, or `fallback` when absent. */
+export function positiveNumber(command: string, flag: string, raw: string | boolean | undefined, fallback: number): number {
+  if (typeof raw !== "string") return fallback;
+  const value = parseNumber(command, flag, raw, false, 0, "positive");
+  if (value === 0) throw new UsageError(`${command}: --${flag} must be a positive number, got '${raw}'`);
+  return value;
+}
