@@ -9,18 +9,44 @@ export interface FlagSpec {
   [flag: string]: { type: "string" | "boolean" };
 }
 
-/** Parses `argv` against `spec`; unknown flags and stray arguments are UsageErrors naming the command. */
-export function parseFlags(command: string, argv: string[], spec: FlagSpec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+/**
+ * Parses `argv` against `spec`; unknown flags, and arguments that are not flags where `allowPositionals` is
+ * false, are UsageErrors naming the command.
+ */
+export function parseFlags(
+  command: string,
+  argv: string[],
+  spec: FlagSpec,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
+    const args = attachNegativeValues(argv, spec);
+    const { values, positionals } = parseArgs({ args, options: spec, strict: true, allowPositionals: true });
+    if (!allowPositionals && positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'`);
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as { code?: string }).code;
-    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    const flag = /'(-[^' ]*)/.exec((error as Error).message)?.[1];
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`${command}: unknown flag ${flag} (see ${command} --help)`);
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${command}: ${flag} needs a value`);
     throw new UsageError(`${command}: ${(error as Error).message}`);
   }
+}
+
+// parseArgs reads the "-0.1" of "--lr -0.1" as a flag; joined as "--lr=-0.1" it is the value, to be judged later
+function attachNegativeValues(argv: string[], spec: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i].startsWith("--") && spec[argv[i].slice(2)]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
 }
 
 function parseNumber(command: string, flag: string, raw: string, integer: boolean, min: number, minLabel: string): number {

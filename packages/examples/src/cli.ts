@@ -96,7 +96,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
       return 2;
     }
     if (error instanceof DivergedError) {
-      out.stderr(`${error.message}\n`);
+      out.stderr(`backprop ${command}: ${error.message}\n`);
       return 1;
     }
     throw error;
@@ -192,7 +192,7 @@ function gradcheck(argv: string[], out: Output): number {
 }
 
 function demo(argv: string[], out: Output): number {
-  const { values: v, positionals } = parseFlags("backprop demo", argv, { help: { type: "boolean" } });
+  const { values: v, positionals } = parseFlags("backprop demo", argv, { help: { type: "boolean" } }, true);
   if (v.help) {
     out.stdout(DEMO_HELP);
     return 0;

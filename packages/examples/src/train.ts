@@ -43,7 +43,7 @@ export function trainTwoLayerNet(data: Mnist, config: TrainConfig, onEpoch: (rep
   const { xTrain, tTrain, xTest, tTest } = data;
   const trainSize = xTrain.shape[0];
   if (config.batchSize > trainSize) {
-    throw new RangeError(`train: --batch-size ${config.batchSize} is larger than the ${trainSize} training samples`);
+    throw new RangeError(`trainTwoLayerNet: batchSize must be at most the ${trainSize} training samples, got ${config.batchSize}`);
   }
   const inputSize = xTrain.size / trainSize;
   const outputSize = tTrain.ndim === 2 ? tTrain.shape[1] : 10;
@@ -66,7 +66,7 @@ export function trainTwoLayerNet(data: Mnist, config: TrainConfig, onEpoch: (rep
       const grads = net.gradient(xBatch, tBatch);
       const loss = net.lastLayer.loss as number;
       if (!Number.isFinite(loss)) {
-        throw new DivergedError(`train: the loss became ${loss} at iteration ${history.loss.length + 1} (epoch ${epoch}); try a smaller --lr than ${config.lr}`);
+        throw new DivergedError(`the loss became ${loss} at iteration ${history.loss.length + 1} (epoch ${epoch}); try a learning rate smaller than ${config.lr}`);
       }
       optimizer.update(net.params, grads);
       history.loss.push(loss);

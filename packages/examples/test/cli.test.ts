@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { cli } from "./helpers";
+
+describe("backprop CLI", () => {
+  it("prints the commands with no arguments and with --help", async () => {
+    for (const argv of [[], ["--help"], ["help"]]) {
+      const { code, stdout } = await cli(...argv);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: backprop <command>/m);
+      for (const command of ["train", "gradcheck", "demo"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    }
+  });
+
+  it("lists every flag it accepts in each command's --help", async () => {
+    const flags = {
+      train: ["--hidden", "--lr", "--batch-size", "--epochs", "--weight-init-std", "--seed", "--json", "--help"],
+      gradcheck: ["--samples", "--hidden", "--seed", "--tolerance", "--json", "--help"],
+    };
+    for (const [command, names] of Object.entries(flags)) {
+      const { code, stdout } = await cli(command, "--help");
+      expect(code).toBe(0);
+      const listed = [...stdout.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
+      expect(listed).toEqual(names);
+    }
+    const demo = await cli("demo", "--help");
+    expect(demo.stdout).toMatch(/buy-apple .*\n.*buy-apple-orange/);
+  });
+
+  it("rejects an unknown command with exit code 2", async () => {
+    const { code, stdout, stderr } = await cli("fit");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, gradcheck, demo)\n");
+  });
+
+  it("rejects an unknown demo and a missing name with exit code 2", async () => {
+    expect(await cli("demo", "buy-pear")).toEqual({ code: 2, stdout: "", stderr: "backprop demo: unknown demo 'buy-pear' (demos: buy-apple, buy-apple-orange)\n" });
+    expect(await cli("demo")).toEqual({ code: 2, stdout: "", stderr: "backprop demo: expected one demo name (buy-apple, buy-apple-orange), got 0\n" });
+  });
+
+  describe("bad train flags give one line on stderr and exit code 2, before any data is loaded", () => {
+    const cases: [string[], RegExp][] = [
+      [["--foo"], /^backprop train: unknown flag --foo \(see backprop train --help\)\n$/],
+      [["--batch-size", "0"], /^backprop train: --batch-size must be a positive integer, got '0'\n$/],
+      [["--batch-size", "2.5"], /^backprop train: --batch-size must be a positive integer, got '2\.5'\n$/],
+      [["--lr", "abc"], /^backprop train: --lr must be a positive number, got 'abc'\n$/],
+      [["--lr", "-0.1"], /^backprop train: --lr must be a positive number, got '-0\.1'\n$/],
+      [["--lr", "0"], /^backprop train: --lr must be a positive number, got '0'\n$/],
+      [["--lr", "Infinity"], /^backprop train: --lr must be a positive number, got 'Infinity'\n$/],
+      [["--epochs", "-3"], /^backprop train: --epochs must be a positive integer, got '-3'\n$/],
+      [["--hidden", ""], /^backprop train: --hidden must be a positive integer, got ''\n$/],
+      [["--seed", "-1"], /^backprop train: --seed must be a non-negative integer, got '-1'\n$/],
+      [["--lr"], /^backprop train: --lr needs a value\n$/],
+      [["extra"], /^backprop train: unexpected argument 'extra'\n$/],
+    ];
+    for (const [argv, message] of cases) {
+      it(argv.join(" "), async () => {
+        const { code, stdout, stderr } = await cli("train", ...argv);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr).toMatch(message);
+      });
+    }
+  });
+
+  it("rejects a batch larger than the training set", async () => {
+    const { code, stderr } = await cli("train", "--batch-size", "8001");
+    expect(code).toBe(2);
+    expect(stderr).toBe("backprop train: --batch-size must be at most the 8000 training samples, got 8001\n");
+  });
+
+  it("rejects bad gradcheck flags with exit code 2", async () => {
+    expect((await cli("gradcheck", "--tolerance", "x")).stderr).toBe("backprop gradcheck: --tolerance must be a positive number, got 'x'\n");
+    expect((await cli("gradcheck", "--samples", "0")).code).toBe(2);
+    expect((await cli("gradcheck", "--samples", "8001")).stderr).toBe("backprop gradcheck: --samples must be at most the 8000 training samples, got 8001\n");
+  });
+});
