@@ -16,6 +16,9 @@ function checkShape(op: string, shape: Shape): void {
 export function tensor(values: NestedArray | ArrayLike<number>, options: CreateOptions = {}): Tensor {
   const shape: number[] = [];
   for (let v: unknown = values; typeof v !== "number"; v = (v as ArrayLike<unknown>)[0]) {
+    if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
+      throw new TypeError(`tensor: expected numbers in nested arrays, got ${JSON.stringify(v) ?? String(v)}`);
+    }
     const n = (v as ArrayLike<unknown>).length;
     shape.push(n);
     if (n === 0) break;
@@ -24,7 +27,11 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: CreateO
   let k = 0;
   const fill = (v: unknown, d: number, path: string): void => {
     if (d === shape.length) {
-      if (typeof v !== "number") throw new ShapeError(`tensor: expected a number at ${path || "the top"}, got ${JSON.stringify(v)}`);
+      if (typeof v !== "number") {
+        // an array here is a ragged shape; anything else is not a number at all
+        const Kind = Array.isArray(v) || ArrayBuffer.isView(v) ? ShapeError : TypeError;
+        throw new Kind(`tensor: expected a number at ${path || "the top"}, got ${JSON.stringify(v)}`);
+      }
       out[k++] = v;
       return;
     }
@@ -41,18 +48,22 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: CreateO
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  checkShape("full", shape);
+  return filled("full", shape, value, options);
+}
+
+function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  checkShape(op, shape);
   const data = allocate(options.dtype ?? "float64", sizeOf(shape));
   if (value !== 0) data.fill(value);
   return Tensor.fromData(data, shape);
 }
 
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 export function zerosLike(x: Tensor): Tensor {
@@ -65,6 +76,7 @@ export function onesLike(x: Tensor): Tensor {
 
 /** 0, 1, ..., n-1 as a 1-D tensor. */
 export function arange(n: number, options: CreateOptions = {}): Tensor {
+  checkShape("arange", [n]);
   const data = allocate(options.dtype ?? "float64", n);
   for (let i = 0; i < n; i++) data[i] = i;
   return Tensor.fromData(data, [n]);

@@ -52,7 +52,9 @@ function inPlace(op: string, x: Tensor, other: Operand, vv: (a: NdArray, b: NdAr
   if (shape.length !== x.ndim || shape.some((n, d) => n !== x.shape[d])) {
     throw new ShapeError(`${op}: cannot broadcast ${formatShape(other.shape)} into ${formatShape(x.shape)} in place`);
   }
-  vv(x.nd, broadcastTo(other.nd, shape));
+  // a view of x's own buffer (x.isub(x.T)) would read values already written: read from a copy, as NumPy does
+  const source = other.nd.data === x.nd.data ? other.copy() : other;
+  vv(x.nd, broadcastTo(source.nd, shape));
 }
 
 export const add = (a: Operand, b: Operand): Tensor => binary("add", a, b, ops.add, ops.adds);

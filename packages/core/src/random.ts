@@ -41,6 +41,7 @@ export class Random {
 
   /** An integer in [0, n). */
   int(n: number): number {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Random.int: n must be a positive integer, got ${n}`);
     return Math.floor(this.random() * n);
   }
 
@@ -65,6 +66,8 @@ export class Random {
 
   /** `size` integers drawn from [0, n) with replacement, as NumPy's `random.choice(n, size)`. */
   choice(n: number, size: number): Int32Array {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Random.choice: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`Random.choice: size must be a non-negative integer, got ${size}`);
     const out = new Int32Array(size);
     for (let i = 0; i < size; i++) out[i] = this.int(n);
     return out;

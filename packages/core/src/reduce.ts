@@ -33,11 +33,14 @@ const minFold: Fold = (data, base, step, count) => {
   return m;
 };
 
+// the first NaN wins, as in NumPy
 const argmaxFold: Fold = (data, base, step, count) => {
   let best = 0;
   let m = data[base];
+  if (m !== m) return 0;
   for (let k = 1; k < count; k++) {
     const v = data[base + k * step];
+    if (v !== v) return k;
     if (v > m) {
       m = v;
       best = k;
