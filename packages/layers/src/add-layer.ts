@@ -1,5 +1,5 @@
 import { notForwarded } from "./layer";
-import { addValues, checkDout, reduceLike, type Value } from "./value";
+import { addValues, checkDout, checkOperands, reduceLike, type Value } from "./value";
 import type { Tensor } from "@backprop/core";
 
 /** Addition node, out = x + y, on numbers or tensors (broadcast as NumPy). */
@@ -10,6 +10,7 @@ export class AddLayer {
   forward(x: number, y: number): number;
   forward(x: Value, y: Value): Tensor;
   forward(x: Value, y: Value): Value {
+    checkOperands("AddLayer", x, y);
     this.x = x;
     this.y = y;
     return addValues(x, y);

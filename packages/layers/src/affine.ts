@@ -1,4 +1,4 @@
-import { ShapeError, formatShape, type Tensor } from "@backprop/core";
+import { ShapeError, formatShape, sizeOf, type Tensor } from "@backprop/core";
 import { checkDout, notForwarded, type Layer } from "./layer";
 
 /**
@@ -23,7 +23,7 @@ export class Affine implements Layer {
 
   forward(x: Tensor): Tensor {
     const [D, M] = this.W.shape;
-    if (x.ndim < 2 || x.size / x.shape[0] !== D) {
+    if (x.ndim < 2 || sizeOf(x.shape.slice(1)) !== D) {
       throw new ShapeError(`Affine.forward: x must be (N, ${D}) to match W (${D}, ${M}), got ${formatShape(x.shape)}`);
     }
     this.originalXShape = x.shape;

@@ -28,6 +28,7 @@ export function classIndices(where: string, t: Tensor, n: number, classes: numbe
   if (!oneHot && !(t.ndim === 1 && t.shape[0] === n)) {
     throw new ShapeError(`${where}: t must hold ${n} class indices in [0, ${classes}) or be (${n}, ${classes}) one-hot, got ${formatShape(t.shape)}`);
   }
+  if (oneHot) checkOneHot(where, t);
   const labels = oneHot ? (t.argmax(1).toArray() as number[]) : (t.toArray() as number[]);
   const out = new Int32Array(n);
   labels.forEach((label, i) => {
@@ -37,6 +38,20 @@ export function classIndices(where: string, t: Tensor, n: number, classes: numbe
     out[i] = label;
   });
   return out;
+}
+
+// soft labels or an empty row would be read as argmax's class: refuse them rather than guess
+function checkOneHot(where: string, t: Tensor): void {
+  const [n, classes] = t.shape;
+  for (let i = 0; i < n; i++) {
+    let ones = 0;
+    for (let c = 0; c < classes; c++) {
+      const v = t.get(i, c);
+      if (v === 1) ones++;
+      else if (v !== 0) throw new RangeError(`${where}: one-hot t must hold only 0 and 1, got t[${i}, ${c}] = ${v}`);
+    }
+    if (ones !== 1) throw new RangeError(`${where}: one-hot row t[${i}] must hold exactly one 1, got ${ones}`);
+  }
 }
 
 /**

@@ -81,6 +81,9 @@ export function gradientCheck(net: Differentiable, x: Tensor, t: Tensor, h = NUM
  * backward(R); returns the differences for `x` and for each of the layer's parameters.
  */
 export function checkLayer(layer: Layer, x: Tensor, rng: Random, h = NUMERICAL_H): Record<string, GradientDiff> {
+  for (const [name, p] of Object.entries({ x, ...(layer.params?.() ?? {}) })) {
+    if (p.dtype !== "float64") throw new Error(`checkLayer: ${name} is ${p.dtype}, expected float64`);
+  }
   const R = randn(layer.forward(x).shape, rng);
   const loss = (): number => layer.forward(x).mul(R).sum();
   loss();

@@ -1,5 +1,5 @@
 import { notForwarded } from "./layer";
-import { checkDout, mulValues, reduceLike, type Value } from "./value";
+import { checkDout, checkOperands, mulValues, reduceLike, type Value } from "./value";
 import type { Tensor } from "@backprop/core";
 
 /** Multiplication node, out = x * y, on numbers or tensors (broadcast as NumPy). */
@@ -10,6 +10,7 @@ export class MulLayer {
   forward(x: number, y: number): number;
   forward(x: Value, y: Value): Tensor;
   forward(x: Value, y: Value): Value {
+    checkOperands("MulLayer", x, y);
     this.x = x;
     this.y = y;
     return mulValues(x, y);

@@ -23,6 +23,7 @@ export class SoftmaxWithLoss {
   /** dout (the loss's own gradient, 1 by default) -> dx = (y - t) / N * dout: (N, C). */
   backward(dout = 1): Tensor {
     if (!this.y || !this.labels) throw new Error("SoftmaxWithLoss.backward: called before forward");
+    if (!Number.isFinite(dout)) throw new RangeError(`SoftmaxWithLoss.backward: dout must be a finite number, got ${dout}`);
     const dx = this.y.copy();
     const n = dx.shape[0];
     this.labels.forEach((label, i) => dx.set([i, label], dx.get(i, label) - 1));

@@ -15,6 +15,11 @@ export function addValues(a: Value, b: Value): Value {
 
 const shapeOf = (v: Value): readonly number[] => (typeof v === "number" ? [] : v.shape);
 
+/** Throws unless x and y broadcast together, naming the layer. */
+export function checkOperands(where: string, x: Value, y: Value): void {
+  broadcastShapes(`${where}.forward`, shapeOf(x), shapeOf(y));
+}
+
 /** Throws unless `dout` has the shape of the forward output of x and y (a number stands for a 0-d value). */
 export function checkDout(where: string, dout: Value, x: Value, y: Value): void {
   const out = broadcastShapes(`${where}.forward`, shapeOf(x), shapeOf(y));
