@@ -137,7 +137,7 @@ function train(argv: string[], out: Output): number {
   if (!json) {
     out.stdout(
       `TwoLayerNet(${data.xTrain.shape[1]} -> ${config.hidden} -> 10) on ${trainSize} train / ${data.xTest.shape[0]} test digits: ` +
-        `lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}\n`,
+        `lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, seed ${config.seed}\n`,
     );
   }
   const width = String(config.epochs).length;
