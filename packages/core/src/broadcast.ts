@@ -20,7 +20,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 /** A view of `x` with `shape`, reading broadcast axes through stride 0 (no copy). */
 export function broadcastTo(x: NdArray<Data>, shape: Shape): NdArray<Data> {
   const lead = shape.length - x.shape.length;
-  const stride = shape.map((n, d) => {
+  const stride = shape.map((_, d) => {
     const k = d - lead;
     return k < 0 || x.shape[k] === 1 ? 0 : x.stride[k];
   });

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { tensor, type NestedArray, type Tensor } from "@backprop/core";
+import { randn, tensor, type NestedArray, type Random, type Tensor } from "@backprop/core";
+import { AddLayer, MulLayer, compareGradients, numericalGradient, type Value } from "../src";
 
 /** The elements of `x` in row-major order, as a plain array (a copy). */
 export function valuesOf(x: Tensor): number[] {
@@ -19,4 +20,27 @@ export function expectClose(actual: Tensor, expected: NestedArray, tol: number):
 /** A one-hot (N, C) matrix of the labels. */
 export function oneHot(labels: readonly number[], classes: number): Tensor {
   return tensor(labels.map((label) => Array.from({ length: classes }, (_, c) => (c === label ? 1 : 0))));
+}
+
+/**
+ * Backprop against numerical gradients for both inputs of a MulLayer or AddLayer on the loss sum(out * R),
+ * with R fixed and random: returns the max |diff| of dx and of dy.
+ */
+export function checkTwoInputLayer(layer: MulLayer | AddLayer, x: Value, y: Value, rng: Random): { dx: number; dy: number } {
+  const out = layer.forward(x, y);
+  const R = typeof out === "number" ? rng.normal() : randn(out.shape, rng);
+  const loss = (a: Value, b: Value): number => {
+    const o = layer.forward(a, b);
+    return typeof o === "number" ? o * (R as number) : o.mul(R).sum();
+  };
+  loss(x, y);
+  const [dx, dy] = layer.backward(R);
+  // a number input is differentiated through a one-element tensor
+  const asTensor = (v: Value): Tensor => (typeof v === "number" ? tensor([v]) : v);
+  const unwrap = (v: Value, t: Tensor): Value => (typeof v === "number" ? t.item() : t);
+  const numX = numericalGradient((t) => loss(unwrap(x, t), y), asTensor(x));
+  const numY = numericalGradient((t) => loss(x, unwrap(y, t)), asTensor(y));
+  expect(asTensor(dx).shape).toEqual(asTensor(x).shape);
+  expect(asTensor(dy).shape).toEqual(asTensor(y).shape);
+  return { dx: compareGradients(asTensor(dx), numX).maxAbsDiff, dy: compareGradients(asTensor(dy), numY).maxAbsDiff };
 }

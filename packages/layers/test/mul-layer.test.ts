@@ -1,33 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, randn, tensor, zeros } from "@backprop/core";
-import { MulLayer, compareGradients, numericalGradient, type Value } from "../src";
-import { expectClose, valuesOf } from "./helpers";
+import { MulLayer, type Value } from "../src";
+import { checkTwoInputLayer, expectClose, valuesOf } from "./helpers";
 
 // sum(x * y * R) is linear in x and in y, so the central difference has no truncation error; what is left is
 // rounding, about 1e-16 * |loss| / h ~ 1e-11 for losses of order 10. 1e-8 leaves room and still catches any
 // wrong gradient, whose error is of the order of the values themselves.
 const GRAD_TOLERANCE = 1e-8;
-
-/** Backprop against numerical gradients for both inputs of a MulLayer on the loss sum(x * y * R). */
-function checkMul(x: Value, y: Value, rng: Random): { dx: number; dy: number } {
-  const layer = new MulLayer();
-  const out = layer.forward(x, y);
-  const R = typeof out === "number" ? rng.normal() : randn(out.shape, rng);
-  const loss = (a: Value, b: Value): number => {
-    const o = layer.forward(a, b);
-    return typeof o === "number" ? o * (R as number) : o.mul(R).sum();
-  };
-  loss(x, y);
-  const [dx, dy] = layer.backward(R);
-  // a number input is differentiated through a one-element tensor
-  const asTensor = (v: Value): Tensor => (typeof v === "number" ? tensor([v]) : v);
-  const unwrap = (v: Value, t: Tensor): Value => (typeof v === "number" ? t.item() : t);
-  const numX = numericalGradient((t) => loss(unwrap(x, t), y), asTensor(x));
-  const numY = numericalGradient((t) => loss(x, unwrap(y, t)), asTensor(y));
-  expect(asTensor(dx).shape).toEqual(asTensor(x).shape);
-  expect(asTensor(dy).shape).toEqual(asTensor(y).shape);
-  return { dx: compareGradients(asTensor(dx), numX).maxAbsDiff, dy: compareGradients(asTensor(dy), numY).maxAbsDiff };
-}
 
 describe("MulLayer", () => {
   test("buys apples as the book does: 100 * 2 apples * 1.1 tax", () => {
@@ -79,7 +58,7 @@ describe("MulLayer", () => {
     ];
     test.each(cases)("%s", (_, make) => {
       const [x, y] = make();
-      const diff = checkMul(x, y, rng);
+      const diff = checkTwoInputLayer(new MulLayer(), x, y, rng);
       expect(diff.dx).toBeLessThan(GRAD_TOLERANCE);
       expect(diff.dy).toBeLessThan(GRAD_TOLERANCE);
     });
