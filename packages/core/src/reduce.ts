@@ -1,6 +1,6 @@
 import ndarray from "ndarray";
 import { flatValues, forEachOffset, normalizeAxis } from "./indexing";
-import { Tensor, allocate, stridesOf, type ReduceOptions } from "./tensor";
+import { Tensor, allocate, type ReduceOptions } from "./tensor";
 import { ShapeError, formatShape } from "./errors";
 
 /** Folds `count` values read at `data[base + k * step]` into one number. */
@@ -65,13 +65,14 @@ function reduceAlong(op: string, x: Tensor, fold: Fold, axis: number | undefined
   const step = x.nd.stride[ax];
   // a view of x with the reduced axis dropped: its offsets are where each fold starts
   const outer = new Tensor(ndarray(x.nd.data, x.shape.filter((_, d) => d !== ax), x.nd.stride.filter((_, d) => d !== ax), x.nd.offset));
-  const out = allocate(x.dtype, outer.size);
+  // indices stay float64 whatever x is, so that they are exact
+  const out = allocate(fold === argmaxFold ? "float64" : x.dtype, outer.size);
   const data = x.nd.data;
   forEachOffset(outer, (base, i) => {
     out[i] = fold(data, base, step, count);
   });
   const shape = options.keepDims ? x.shape.map((n, d) => (d === ax ? 1 : n)) : outer.shape;
-  return new Tensor(ndarray(out, [...shape], stridesOf(shape), 0));
+  return Tensor.fromData(out, shape);
 }
 
 export function sum(x: Tensor, axis?: number, options?: ReduceOptions): number | Tensor {

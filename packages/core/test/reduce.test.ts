@@ -452,3 +452,18 @@ describe("sumTo", () => {
     expect(() => sumTo(tensor([1, 2, 3]), [2, 3])).toThrow(/^sumTo: \(3,\) was not broadcast from \(2, 3\)$/);
   });
 });
+
+describe("argmax indices", () => {
+  it("are float64 even for a float32 tensor, so that they stay exact", () => {
+    const x = tensor(
+      [
+        [1, 5, 2],
+        [7, 0, 3],
+      ],
+      { dtype: "float32" },
+    );
+    const i = x.argmax(1);
+    expect(i.dtype).toBe("float64");
+    expect(i.toArray()).toEqual([1, 0]);
+  });
+});
