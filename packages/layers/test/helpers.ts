@@ -1,4 +1,7 @@
-import { expect } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect } from "vitest";
 import { randn, tensor, type NestedArray, type Random, type Tensor } from "@backprop/core";
 import { AddLayer, MulLayer, compareGradients, numericalGradient, type Value } from "../src";
 
@@ -43,4 +46,22 @@ export function checkTwoInputLayer(layer: MulLayer | AddLayer, x: Value, y: Valu
   expect(asTensor(dx).shape).toEqual(asTensor(x).shape);
   expect(asTensor(dy).shape).toEqual(asTensor(y).shape);
   return { dx: compareGradients(asTensor(dx), numX).maxAbsDiff, dy: compareGradients(asTensor(dy), numY).maxAbsDiff };
+}
+
+/** The bit patterns of a float64 array's elements, so that -0, NaN and every last bit compare exactly. */
+export function bitsOf(x: Float64Array | Tensor): bigint[] {
+  const data = x instanceof Float64Array ? Float64Array.from(x) : Float64Array.from(valuesOf(x));
+  return Array.from(new BigUint64Array(data.buffer));
+}
+
+/** A fresh temporary folder for each test of the calling file, removed after it: call at the top of a describe. */
+export function useTempDir(prefix: string): () => string {
+  let dir = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), `backprop-${prefix}-`));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
 }

@@ -1,18 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, rand, randn, tensor, zeros } from "@backprop/core";
 import { Affine, Relu, SGD, TwoLayerNet, gradientCheck } from "../src";
-import { oneHot, valuesOf } from "./helpers";
+import { bitsOf, oneHot, valuesOf } from "./helpers";
 
 // Mean |backprop - numerical| per parameter, as the book's gradient_check.py reports it. The central difference
 // itself is good to ~1e-9 here, but the loss takes log(y + 1e-7), whose gradient differs from backprop's
 // (y - t) / N by up to 1e-7 / (N * y_t): with y_t >= 0.1 that is <= 1e-6 / N on a few elements. Scores are
 // kept small (weightInitStd 0.1) so that y_t stays far from 0.
 const GRADIENT_CHECK_TOLERANCE = 1e-6;
-
-/** The bit patterns of x's elements. */
-function bitsOf(x: Tensor): bigint[] {
-  return Array.from(new BigUint64Array(Float64Array.from(valuesOf(x)).buffer));
-}
 
 /** A small net and a batch for gradient checks: 20 -> 8 -> 5, 6 samples in [-1, 1) with random labels. */
 function smallProblem(): { net: TwoLayerNet; x: Tensor; t: Tensor } {
