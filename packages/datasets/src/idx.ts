@@ -1,0 +1,183 @@
+import { readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { constants, gunzipSync } from "node:zlib";
+import { ImageDataset, type ImageOptions } from "./image-dataset";
+
+/** The magic number of an IDX file of unsigned bytes with 3 dimensions: count, rows, cols. */
+export const IMAGES_MAGIC = 0x00000803;
+/** The magic number of an IDX file of unsigned bytes with 1 dimension: count. */
+export const LABELS_MAGIC = 0x00000801;
+/** The four files of MNIST, also used by Fashion-MNIST; each may be raw or gzip-compressed with a `.gz` suffix. */
+export const IDX_FILES = {
+  trainImages: "train-images-idx3-ubyte",
+  trainLabels: "train-labels-idx1-ubyte",
+  testImages: "t10k-images-idx3-ubyte",
+  testLabels: "t10k-labels-idx1-ubyte",
+} as const;
+
+/** MNIST and Fashion-MNIST both label their images with ten classes. */
+const NUM_CLASSES = 10;
+const MAGIC_BYTES = 4;
+const SIZE_BYTES = 4;
+const UNSIGNED_BYTE = 0x08;
+const GZIP_ID1 = 0x1f;
+const GZIP_ID2 = 0x8b;
+const GZIP_SIZE_BYTES = 4;
+// deflate compresses at most about 1032:1, so a larger size in a gzip trailer is not to be trusted
+const MAX_DEFLATE_RATIO = 1032;
+const FILE_LIST = `${IDX_FILES.trainImages}, ${IDX_FILES.trainLabels}, ${IDX_FILES.testImages} and ${IDX_FILES.testLabels} (each raw or .gz)`;
+
+/** A data file or folder is missing, unreadable or malformed. The message is one sentence that names it. */
+export class DataError extends Error {
+  override name = "DataError";
+}
+
+/** An IDX file of unsigned bytes: its sizes, and `data` holding their product of bytes, row-major. */
+export interface Idx {
+  dims: number[];
+  data: Uint8Array;
+}
+
+/** Images from an IDX file: `pixels` holds count * rows * cols bytes, row-major per image. */
+export interface IdxImages {
+  pixels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Parses IDX bytes (big-endian): magic 0x00 0x00, type 0x08 (unsigned byte), the number of dimensions, one u32
+ * size per dimension, then exactly their product of bytes. `data` is a view into `bytes`, not a copy.
+ * `name` is the file as the user knows it, for the error messages.
+ */
+export function parseIdx(bytes: Uint8Array, name: string): Idx {
+  if (bytes.length < MAGIC_BYTES) {
+    throw new DataError(`loadMnist: ${name} is too short for an IDX header, expected at least ${MAGIC_BYTES} bytes, got ${bytes.length}`);
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== UNSIGNED_BYTE) {
+    throw new DataError(`loadMnist: ${name} is not an IDX file of unsigned bytes (magic ${hex(magicOf(bytes))}, expected 0x000008 and the number of dimensions)`);
+  }
+  const ndims = bytes[3];
+  const headerBytes = MAGIC_BYTES + SIZE_BYTES * ndims;
+  if (bytes.length < headerBytes) {
+    throw new DataError(`loadMnist: ${name} is too short for an IDX header of ${ndims} dimensions, expected at least ${headerBytes} bytes, got ${bytes.length}`);
+  }
+  const header = new DataView(bytes.buffer, bytes.byteOffset, headerBytes);
+  const dims = Array.from({ length: ndims }, (_, i) => header.getUint32(MAGIC_BYTES + SIZE_BYTES * i, false));
+  const expected = dims.reduce((a, b) => a * b, 1);
+  const got = bytes.length - headerBytes;
+  if (got < expected) {
+    throw new DataError(`loadMnist: ${name} is truncated: its header promises ${describe(dims)}, got ${got}`);
+  }
+  if (got > expected) {
+    throw new DataError(`loadMnist: ${name} has ${got - expected} extra bytes at the end: its header promises ${describe(dims)}, got ${got}`);
+  }
+  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected) };
+}
+
+/** Reads an IDX image file (magic 0x00000803: count, rows, cols), gzip-compressed or raw. */
+export function readIdxImages(path: string): IdxImages {
+  const { dims, data } = readIdx(path, IMAGES_MAGIC, "image");
+  return { pixels: data, count: dims[0], rows: dims[1], cols: dims[2] };
+}
+
+/** Reads an IDX label file (magic 0x00000801: count), gzip-compressed or raw: one byte per label. */
+export function readIdxLabels(path: string): Uint8Array {
+  return readIdx(path, LABELS_MAGIC, "label").data;
+}
+
+/**
+ * The train and test sets of a folder holding `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+ * `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte` (MNIST, Fashion-MNIST: ten classes), in the files' order.
+ * Each file is read as `<name>` if that exists, else as `<name>.gz`; gzip is told by its first bytes, not by the name.
+ * The pixels stay the files' bytes (one per pixel); `options` shape the tensors that the sets make.
+ */
+export function loadIdxDirectory(dir: string, options: ImageOptions = {}): { train: ImageDataset; test: ImageDataset } {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined) {
+    throw new DataError(`loadMnist: data folder ${dir} does not exist, expected a folder with ${FILE_LIST}`);
+  }
+  if (!stat.isDirectory()) {
+    throw new DataError(`loadMnist: data folder ${dir} is a file, expected a folder with ${FILE_LIST}`);
+  }
+  const train = readSet(dir, IDX_FILES.trainImages, IDX_FILES.trainLabels, options);
+  const test = readSet(dir, IDX_FILES.testImages, IDX_FILES.testLabels, options);
+  if (test.dataset.rows !== train.dataset.rows || test.dataset.cols !== train.dataset.cols) {
+    throw new DataError(`loadMnist: ${test.imagesName} does not match the image size of ${train.imagesName}, expected ${train.dataset.rows}x${train.dataset.cols}, got ${test.dataset.rows}x${test.dataset.cols}`);
+  }
+  return { train: train.dataset, test: test.dataset };
+}
+
+function readSet(dir: string, imagesFile: string, labelsFile: string, options: ImageOptions): { dataset: ImageDataset; imagesName: string } {
+  const imagesPath = findFile(dir, imagesFile);
+  const labelsPath = findFile(dir, labelsFile);
+  const images = readIdxImages(imagesPath);
+  const labels = readIdxLabels(labelsPath);
+  const imagesName = basename(imagesPath);
+  const labelsName = basename(labelsPath);
+  if (labels.length !== images.count) {
+    throw new DataError(`loadMnist: ${labelsName} does not match ${imagesName}, expected ${images.count} labels (one per image), got ${labels.length}`);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= NUM_CLASSES) {
+      throw new DataError(`loadMnist: ${labelsName} label ${i} is out of range, expected a class in [0, ${NUM_CLASSES}), got ${labels[i]}`);
+    }
+  }
+  const dataset = new ImageDataset(images.pixels, labels, images.rows, images.cols, NUM_CLASSES, options);
+  return { dataset, imagesName };
+}
+
+/** `dir/name` if it exists, else `dir/name.gz`: a raw file is there because someone unpacked the .gz, and reads faster. */
+function findFile(dir: string, name: string): string {
+  const raw = join(dir, name);
+  const gz = `${raw}.gz`;
+  if (statSync(raw, { throwIfNoEntry: false }) !== undefined) return raw;
+  if (statSync(gz, { throwIfNoEntry: false }) !== undefined) return gz;
+  throw new DataError(`loadMnist: data folder ${dir} has no ${name}, expected ${raw} or ${gz}`);
+}
+
+function readIdx(path: string, magic: number, kind: string): Idx {
+  const name = basename(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new DataError(`loadMnist: cannot read ${path}, expected an IDX ${kind} file, got: ${(error as Error).message}`);
+  }
+  if (bytes.length >= 2 && bytes[0] === GZIP_ID1 && bytes[1] === GZIP_ID2) bytes = gunzip(bytes, name);
+  const idx = parseIdx(bytes, name);
+  const got = magicOf(bytes);
+  if (got !== magic) {
+    throw new DataError(`loadMnist: ${name} is not an IDX ${kind} file (magic ${hex(got)}, expected ${hex(magic)})`);
+  }
+  return idx;
+}
+
+function gunzip(gz: Uint8Array, name: string): Uint8Array {
+  // the trailer's last 4 bytes hold the unpacked size (mod 2^32): one output buffer of that size, one byte more so
+  // that zlib does not start another when it is full, saves joining 16 KiB chunks at twice the memory
+  const size = gz.length >= GZIP_SIZE_BYTES ? new DataView(gz.buffer, gz.byteOffset + gz.length - GZIP_SIZE_BYTES).getUint32(0, true) : 0;
+  const options = size <= gz.length * MAX_DEFLATE_RATIO ? { chunkSize: Math.max(constants.Z_MIN_CHUNK, size + 1) } : {};
+  try {
+    return gunzipSync(gz, options);
+  } catch (error) {
+    throw new DataError(`loadMnist: ${name} is not a valid gzip file: ${(error as Error).message}`);
+  }
+}
+
+function magicOf(bytes: Uint8Array): number {
+  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+}
+
+function hex(magic: number): string {
+  return `0x${magic.toString(16).padStart(8, "0")}`;
+}
+
+/** What an IDX header promises, in words: `4 images of 28x28 (3136 bytes of pixels)`. */
+function describe(dims: number[]): string {
+  const bytes = dims.reduce((a, b) => a * b, 1);
+  if (dims.length === 3) return `${dims[0]} images of ${dims[1]}x${dims[2]} (${bytes} bytes of pixels)`;
+  if (dims.length === 1) return `${dims[0]} labels (${bytes} bytes)`;
+  return `${dims.length === 0 ? "a scalar" : `an array of ${dims.join("x")}`} (${bytes} bytes)`;
+}

@@ -1,0 +1,78 @@
+import { Tensor } from "@backprop/core";
+
+const MAX_PIXEL = 255;
+
+export interface ImageOptions {
+  /** Pixels as p / 255 in [0, 1] (default), else the integers 0..255. */
+  normalize?: boolean;
+  /** Each image as one row of rows * cols values (default), else as (1, rows, cols). */
+  flatten?: boolean;
+  /** Labels as (N, classes) one-hot rows, else (N) class indices (default). */
+  oneHot?: boolean;
+}
+
+/**
+ * Labelled 8-bit grayscale images kept as bytes: N images of rows x cols, one label in [0, classes) each.
+ * Tensors are made only for the samples asked for, so a large set costs a byte per pixel until then.
+ */
+export class ImageDataset {
+  readonly length: number;
+  readonly imageSize: number;
+  private readonly normalize: boolean;
+  private readonly flatten: boolean;
+  private readonly oneHot: boolean;
+  private readonly pixelValue = new Float64Array(MAX_PIXEL + 1);
+
+  constructor(
+    /** N * rows * cols bytes, row-major per image. */
+    readonly pixels: Uint8Array,
+    /** N class indices. */
+    readonly labels: Uint8Array,
+    readonly rows: number,
+    readonly cols: number,
+    readonly classes: number,
+    options: ImageOptions = {},
+  ) {
+    this.length = labels.length;
+    this.imageSize = rows * cols;
+    if (pixels.length !== this.length * this.imageSize) {
+      throw new RangeError(`ImageDataset: ${this.length} images of ${rows}x${cols} need ${this.length * this.imageSize} pixels, got ${pixels.length}`);
+    }
+    ({ normalize: this.normalize = true, flatten: this.flatten = true, oneHot: this.oneHot = false } = options);
+    for (let p = 0; p <= MAX_PIXEL; p++) this.pixelValue[p] = this.normalize ? p / MAX_PIXEL : p;
+  }
+
+  /** x (N, rows * cols) or (N, 1, rows, cols) and t (N) or (N, classes), float64, for the samples at `indices`. */
+  batch(indices: ArrayLike<number>): { x: Tensor; t: Tensor } {
+    const n = indices.length;
+    const size = this.imageSize;
+    const x = new Float64Array(n * size);
+    const t = new Float64Array(this.oneHot ? n * this.classes : n);
+    for (let i = 0; i < n; i++) {
+      const row = indices[i];
+      if (!Number.isInteger(row) || row < 0 || row >= this.length) {
+        throw new RangeError(`ImageDataset.batch: index ${row} is out of range for ${this.length} images`);
+      }
+      const from = row * size;
+      const to = i * size;
+      for (let j = 0; j < size; j++) x[to + j] = this.pixelValue[this.pixels[from + j]];
+      const label = this.labels[row];
+      if (this.oneHot) t[i * this.classes + label] = 1;
+      else t[i] = label;
+    }
+    const xShape = this.flatten ? [n, size] : [n, 1, this.rows, this.cols];
+    return { x: Tensor.fromData(x, xShape), t: Tensor.fromData(t, this.oneHot ? [n, this.classes] : [n]) };
+  }
+
+  /** The samples start..end-1 as tensors. */
+  slice(start: number, end: number = this.length): { x: Tensor; t: Tensor } {
+    const from = Math.max(0, Math.min(start, this.length));
+    const to = Math.max(from, Math.min(end, this.length));
+    return this.batch(Array.from({ length: to - from }, (_, i) => from + i));
+  }
+
+  /** The whole set as tensors (float64: 8 bytes a pixel). */
+  all(): { x: Tensor; t: Tensor } {
+    return this.slice(0, this.length);
+  }
+}
