@@ -5,6 +5,8 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+export type FlagValues = Record<string, string | boolean | undefined>;
+
 export interface FlagSpec {
   [flag: string]: { type: "string" | "boolean" };
 }
@@ -18,12 +20,12 @@ export function parseFlags(
   argv: string[],
   spec: FlagSpec,
   allowPositionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+): { values: FlagValues; positionals: string[] } {
   try {
     const args = attachNegativeValues(argv, spec);
     const { values, positionals } = parseArgs({ args, options: spec, strict: true, allowPositionals: true });
     if (!allowPositionals && positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'`);
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as FlagValues, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as { code?: string }).code;

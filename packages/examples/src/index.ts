@@ -1,5 +1,9 @@
-export { run, type Output } from "./cli";
-export { trainTwoLayerNet, accuracyInChunks, DEFAULT_TRAIN_CONFIG, DivergedError, type TrainConfig, type TrainResult, type EpochReport } from "./train";
+export { run } from "./cli";
+export { type Output } from "./output";
+export { trainCommand, TRAIN_DEFAULTS, DEFAULT_CHECKPOINT, RunFailed } from "./train-command";
+export { evaluateCommand, confusionMatrix } from "./evaluate-command";
+export { writeHistory } from "./history-file";
+export { dataSource, loadData, type DataSource } from "./data";
 export { checkTwoLayerNet, type GradientCheckConfig, type GradientCheckResult } from "./gradient-check";
 export { buyApple } from "./buy-apple";
 export { buyAppleOrange } from "./buy-apple-orange";

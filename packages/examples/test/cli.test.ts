@@ -7,13 +7,17 @@ describe("backprop CLI", () => {
       const { code, stdout } = await cli(...argv);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: backprop <command>/m);
-      for (const command of ["train", "gradcheck", "demo"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+      for (const command of ["train", "evaluate", "gradcheck", "demo"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
   });
 
   it("lists every flag it accepts in each command's --help", async () => {
     const flags = {
-      train: ["--hidden", "--lr", "--batch-size", "--epochs", "--weight-init-std", "--seed", "--json", "--help"],
+      train: [
+        "--hidden", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--weight-init-std", "--seed", "--data",
+        "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--quiet", "--json", "--help",
+      ],
+      evaluate: ["--model", "--data", "--json", "--help"],
       gradcheck: ["--samples", "--hidden", "--seed", "--tolerance", "--json", "--help"],
     };
     for (const [command, names] of Object.entries(flags)) {
@@ -30,7 +34,7 @@ describe("backprop CLI", () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, gradcheck, demo)\n");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, gradcheck, demo)\n");
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
@@ -48,6 +52,18 @@ describe("backprop CLI", () => {
       [["--lr", "0"], /^backprop train: --lr must be a positive number, got '0'\n$/],
       [["--lr", "Infinity"], /^backprop train: --lr must be a positive number, got 'Infinity'\n$/],
       [["--epochs", "-3"], /^backprop train: --epochs must be a positive integer, got '-3'\n$/],
+      [["--epochs", "x"], /^backprop train: --epochs must be a positive integer, got 'x'\n$/],
+      [["--iters", "0"], /^backprop train: --iters must be a positive integer, got '0'\n$/],
+      [["--iters", "-5"], /^backprop train: --iters must be a positive integer, got '-5'\n$/],
+      [["--iters", "ten"], /^backprop train: --iters must be a positive integer, got 'ten'\n$/],
+      [["--hidden", "0"], /^backprop train: --hidden must be a positive integer, got '0'\n$/],
+      [["--hidden", "-2"], /^backprop train: --hidden must be a positive integer, got '-2'\n$/],
+      [["--batch-size", "-1"], /^backprop train: --batch-size must be a positive integer, got '-1'\n$/],
+      [["--batch-size", "many"], /^backprop train: --batch-size must be a positive integer, got 'many'\n$/],
+      [["--epochs", "2", "--iters", "5"], /^backprop train: give --epochs or --iters, not both\n$/],
+      [["--sampling", "random"], /^backprop train: --sampling must be shuffle or replace, got 'random'\n$/],
+      [["--eval-every", "0"], /^backprop train: --eval-every must be a positive integer, got '0'\n$/],
+      [["--history", "h.txt"], /^backprop train: --history must name a \.json or \.csv file, got 'h\.txt'\n$/],
       [["--hidden", ""], /^backprop train: --hidden must be a positive integer, got ''\n$/],
       [["--seed", "-1"], /^backprop train: --seed must be a non-negative integer, got '-1'\n$/],
       [["--lr"], /^backprop train: --lr needs a value\n$/],

@@ -1,9 +1,72 @@
-import { run } from "../src";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { run, type Output } from "../src";
 
 /** Runs the CLI in-process and returns its exit code and everything it wrote. */
 export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith({}, ...argv);
+}
+
+/** As cli(), with extra Output fields (a signal) and a hook that sees each piece of stdout as it is written. */
+export async function cliWith(extra: Partial<Output> & { onStdout?(text: string): void }, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await run(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await run(argv, {
+    ...extra,
+    stdout: (t) => {
+      stdout += t;
+      extra.onStdout?.(t);
+    },
+    stderr: (t) => (stderr += t),
+  });
   return { code, stdout, stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "backprop-examples-"));
+}
+
+/** IDX bytes: magic (0, 0, 8, ndims), the dims as big-endian u32, then the bytes. */
+export function idx(dims: number[], bytes: ArrayLike<number>): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head.writeUInt8(8, 2);
+  head.writeUInt8(dims.length, 3);
+  dims.forEach((n, k) => head.writeUInt32BE(n, 4 + 4 * k));
+  return Buffer.concat([head, Buffer.from(Uint8Array.from(bytes))]);
+}
+
+/**
+ * A folder of the four MNIST files holding a small separable set: class c's images are bright in row block c.
+ * Returns the folder; `files` may replace any file's bytes (by its name without .gz) to make it broken.
+ */
+export function writeIdxFolder(options: { train?: number; test?: number; gzip?: boolean; files?: Record<string, Buffer> } = {}): string {
+  const { train = 200, test = 50, gzip = true, files = {} } = options;
+  const dir = tempDir();
+  mkdirSync(dir, { recursive: true });
+  const make = (n: number, offset: number): { images: Buffer; labels: Buffer } => {
+    const pixels = new Uint8Array(n * 784);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const label = (i + offset) % 10;
+      labels[i] = label;
+      // rows 2c+4 and 2c+5 bright, plus a little texture that differs per image
+      for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) pixels[i * 784 + r * 28 + c] = r === 2 * label + 4 || r === 2 * label + 5 ? 200 + ((i + c) % 50) : (i * 7 + c) % 30;
+    }
+    return { images: idx([n, 28, 28], pixels), labels: idx([n], labels) };
+  };
+  const a = make(train, 0);
+  const b = make(test, 3);
+  const contents: Record<string, Buffer> = {
+    "train-images-idx3-ubyte": a.images,
+    "train-labels-idx1-ubyte": a.labels,
+    "t10k-images-idx3-ubyte": b.images,
+    "t10k-labels-idx1-ubyte": b.labels,
+    ...files,
+  };
+  for (const [name, bytes] of Object.entries(contents)) {
+    writeFileSync(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
+  }
+  return dir;
 }

