@@ -389,3 +389,17 @@ describe("the original MNIST files", () => {
     expect(mnist.train.pixels.length).toBe(60_000 * 784);
   });
 });
+
+// Debian's dataset-fashion-mnist package, where it is installed: the same reader, another data set
+const FASHION = "/usr/share/datasets/fashion-mnist";
+
+describe("Fashion-MNIST (opt-in)", () => {
+  it.skipIf(!existsSync(FASHION))("reads 60,000 / 10,000 images with 6,000 and 1,000 of each class", () => {
+    const { train, test } = loadMnist({ dir: FASHION });
+    expect([train.length, test.length]).toEqual([60000, 10000]);
+    expect([train.rows, train.cols]).toEqual([28, 28]);
+    const count = (labels: Uint8Array): number[] => labels.reduce((c, l) => (c[l]++, c), new Array<number>(10).fill(0));
+    expect(count(train.labels)).toEqual(new Array(10).fill(6000));
+    expect(count(test.labels)).toEqual(new Array(10).fill(1000));
+  });
+});

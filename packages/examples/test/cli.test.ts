@@ -52,6 +52,7 @@ describe("backprop CLI", () => {
       [["--lr", "0"], /^backprop train: --lr must be a positive number, got '0'\n$/],
       [["--lr", "Infinity"], /^backprop train: --lr must be a positive number, got 'Infinity'\n$/],
       [["--epochs", "-3"], /^backprop train: --epochs must be a positive integer, got '-3'\n$/],
+      [["--epochs", "0"], /^backprop train: --epochs must be a positive integer, got '0'\n$/],
       [["--epochs", "x"], /^backprop train: --epochs must be a positive integer, got 'x'\n$/],
       [["--iters", "0"], /^backprop train: --iters must be a positive integer, got '0'\n$/],
       [["--iters", "-5"], /^backprop train: --iters must be a positive integer, got '-5'\n$/],
