@@ -105,7 +105,8 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
 
   if (show === "lines") {
     const { W1, W2 } = trainer.net.params;
-    const steps = `${config.iters} steps (${formatEpochs(config.iters / trainer.itersPerEpoch)} epochs, ${config.sampling === "shuffle" ? "shuffled" : "drawn with replacement"})`;
+    const epochs = config.iters / trainer.itersPerEpoch;
+    const steps = `${config.iters} steps (${formatEpochs(epochs)} epoch${epochs === 1 ? "" : "s"}, ${config.sampling === "shuffle" ? "shuffled" : "drawn with replacement"})`;
     const from = trainer.iteration > 0 ? `, resumed at step ${trainer.iteration}` : "";
     out.stdout(`TwoLayerNet(${W1.shape[0]} -> ${W1.shape[1]} -> ${W2.shape[1]}) on ${describeData(data, mnist)}: lr ${config.lr}, batch ${config.batchSize}, ${steps}, seed ${config.seed}${from}\n`);
   }
