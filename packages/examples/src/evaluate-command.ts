@@ -1,4 +1,4 @@
-import { loadModel, type TwoLayerNet } from "@backprop/layers";
+import { loadModel, predictions, type TwoLayerNet } from "@backprop/layers";
 import type { ImageDataset } from "@backprop/datasets";
 import { UsageError, parseFlags } from "./args";
 import { dataSource, describeData, loadData, type DataSource } from "./data";
@@ -20,17 +20,11 @@ Flags:
 Exit codes: 0 done, 2 bad flags or a bad model or data file.
 `;
 
-// predicting 10,000 rows at once would hold a (10000, 50) hidden layer and more; 1,000 at a time is plenty
-const CHUNK = 1000;
-
 /** confusion[t][p]: how many test samples of class t the net predicts as p. */
 export function confusionMatrix(net: TwoLayerNet, test: ImageDataset): number[][] {
   const confusion = Array.from({ length: test.classes }, () => new Array<number>(test.classes).fill(0));
-  for (let start = 0; start < test.length; start += CHUNK) {
-    const end = Math.min(start + CHUNK, test.length);
-    const predicted = net.predict(test.slice(start, end).x).argmax(1).nd.data;
-    for (let i = start; i < end; i++) confusion[test.labels[i]][predicted[i - start]]++;
-  }
+  const { predicted, labels } = predictions(net, test);
+  labels.forEach((t, i) => confusion[t][predicted[i]]++);
   return confusion;
 }
 

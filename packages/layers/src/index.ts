@@ -12,4 +12,4 @@ export { TwoLayerNet, type TwoLayerNetOptions } from "./two-layer-net";
 export { SGD, Momentum, AdaGrad, Adam, type Optimizer } from "./optimizers";
 export { ModelFileError, readArrayFile, writeArrayFile, writeFileAtomic, MAGIC, FORMAT_VERSION, type FileHeader, type ArrayEntry, type StoredArray } from "./model-file";
 export { saveModel, loadModel, modelContents, type ModelHeader } from "./saved-model";
-export { Trainer, DivergedError, type BatchSource, type TrainerConfig, type TrainerState, type TrainingHistory, type Evaluation } from "./trainer";
+export { Trainer, DivergedError, predictions, type BatchSource, type TrainerConfig, type TrainerState, type TrainingHistory, type Evaluation } from "./trainer";

@@ -3,6 +3,7 @@ import { SGD } from "./optimizers";
 import { modelContents } from "./saved-model";
 import type { StoredArray } from "./model-file";
 import { TwoLayerNet } from "./two-layer-net";
+import { classIndices } from "./functions";
 
 /** Where the trainer takes its samples: a data set that makes tensors for the rows asked for. */
 export interface BatchSource {
@@ -68,6 +69,21 @@ export interface TrainerState {
 
 // predicting 10,000 rows at once would hold a (10000, 50) hidden layer and more; 1,000 at a time is plenty
 const EVAL_CHUNK = 1000;
+
+/** The net's predicted class and the true class of the first `count` samples of `set`, predicted in chunks. */
+export function predictions(net: TwoLayerNet, set: BatchSource, count: number = set.length): { predicted: Int32Array; labels: Int32Array } {
+  const n = Math.min(count, set.length);
+  const predicted = new Int32Array(n);
+  const labels = new Int32Array(n);
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const end = Math.min(start + EVAL_CHUNK, n);
+    const { x, t } = set.slice(start, end);
+    const y = net.predict(x);
+    predicted.set(y.argmax(1).nd.data, start);
+    labels.set(classIndices("predictions", t, end - start, y.shape[1]), start);
+  }
+  return { predicted, labels };
+}
 
 /**
  * Mini-batch SGD on a TwoLayerNet, as the book's train_neuralnet.py, one step at a time, with its whole state
@@ -215,13 +231,7 @@ export class Trainer {
   }
 
   private accuracy(set: BatchSource, samples: number | null): number {
-    const n = samples === null ? set.length : Math.min(samples, set.length);
-    let correct = 0;
-    for (let start = 0; start < n; start += EVAL_CHUNK) {
-      const end = Math.min(start + EVAL_CHUNK, n);
-      const { x, t } = set.slice(start, end);
-      correct += Math.round(this.net.accuracy(x, t) * (end - start));
-    }
-    return correct / n;
+    const { predicted, labels } = predictions(this.net, set, samples ?? set.length);
+    return predicted.reduce((correct, p, i) => correct + (p === labels[i] ? 1 : 0), 0) / labels.length;
   }
 }
