@@ -1,5 +1,5 @@
-import { existsSync, rmSync } from "node:fs";
-import { extname } from "node:path";
+import { existsSync, rmSync, statSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
 import { DivergedError, Trainer, readArrayFile, modelContents, saveModel, writeArrayFile, type Evaluation, type TrainerConfig, type TrainerState } from "@backprop/layers";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber, type FlagValues } from "./args";
@@ -93,6 +93,9 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   if (historyPath !== undefined && !HISTORY_FORMATS.includes(extname(historyPath))) {
     throw new UsageError(`${CMD}: --history must name a .json or .csv file, got '${historyPath}'`);
   }
+  // found out now rather than after an hour of training
+  if (savePath !== undefined) checkFolder("save", savePath);
+  if (historyPath !== undefined) checkFolder("history", historyPath);
   const { trainer, data, mnist } = v.resume !== undefined ? resumeRun(v) : newRun(v);
   const checkpointPath = savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? DEFAULT_CHECKPOINT);
   const show = v.json ? "json" : v.quiet ? "quiet" : "lines";
@@ -228,6 +231,11 @@ function resumeRun(v: FlagValues): { trainer: Trainer; data: DataSource; mnist: 
     if (error instanceof RangeError) throw new UsageError(`${CMD}: ${path} does not fit this data: ${error.message}`);
     throw error;
   }
+}
+
+function checkFolder(flag: string, path: string): void {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${CMD}: --${flag} ${path}: folder ${folder} does not exist`);
 }
 
 /** "3", or "16.67" for a fractional number of epochs. */

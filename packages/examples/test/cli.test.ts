@@ -64,6 +64,8 @@ describe("backprop CLI", () => {
       [["--epochs", "2", "--iters", "5"], /^backprop train: give --epochs or --iters, not both\n$/],
       [["--sampling", "random"], /^backprop train: --sampling must be shuffle or replace, got 'random'\n$/],
       [["--eval-every", "0"], /^backprop train: --eval-every must be a positive integer, got '0'\n$/],
+      [["--save", "/no/such/folder/m.bp"], /^backprop train: --save \/no\/such\/folder\/m\.bp: folder \/no\/such\/folder does not exist\n$/],
+      [["--history", "/no/such/folder/h.csv"], /^backprop train: --history \/no\/such\/folder\/h\.csv: folder \/no\/such\/folder does not exist\n$/],
       [["--history", "h.txt"], /^backprop train: --history must name a \.json or \.csv file, got 'h\.txt'\n$/],
       [["--hidden", ""], /^backprop train: --hidden must be a positive integer, got ''\n$/],
       [["--seed", "-1"], /^backprop train: --seed must be a non-negative integer, got '-1'\n$/],
