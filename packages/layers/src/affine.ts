@@ -33,11 +33,16 @@ export class Affine implements Layer {
 
   /** dout: (N, M) -> dx: the shape of x;  keeps dW: (D, M) and db: (M). */
   backward(dout: Tensor): Tensor {
+    this.backwardParams(dout);
+    return dout.dot(this.W.T).reshape(...(this.originalXShape as number[]));
+  }
+
+  /** dW and db only: for a first layer, whose input is data and needs no gradient (dx is a third of a step's work). */
+  backwardParams(dout: Tensor): void {
     if (!this.x || !this.originalXShape) throw notForwarded("Affine");
     checkDout("Affine", dout, [this.x.shape[0], this.W.shape[1]]);
     this.dW = this.x.T.dot(dout);
     this.db = dout.sum(0);
-    return dout.dot(this.W.T).reshape(...this.originalXShape);
   }
 
   params(): Record<string, Tensor> {

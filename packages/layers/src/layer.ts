@@ -7,6 +7,8 @@ import { ShapeError, formatShape, type Tensor } from "@backprop/core";
 export interface Layer {
   forward(x: Tensor): Tensor;
   backward(dout: Tensor): Tensor;
+  /** The parameters' gradients without dx, where the input needs none (the first layer of a net). */
+  backwardParams?(dout: Tensor): void;
   /** The layer's parameters by name (`W`, `b`): the very tensors the network holds, not copies. */
   params?(): Record<string, Tensor>;
   /** The loss gradients by parameter name (`W` -> dW), as of the last `backward`. */

@@ -79,7 +79,12 @@ export class TwoLayerNet {
   gradient(x: Tensor, t: Tensor): Record<string, Tensor> {
     this.loss(x, t);
     let dout = this.lastLayer.backward(1);
-    for (const layer of [...this.layers.values()].reverse()) dout = layer.backward(dout);
+    const layers = [...this.layers.values()].reverse();
+    layers.forEach((layer, k) => {
+      // the first layer's input is the data, whose gradient nobody needs
+      if (k === layers.length - 1 && layer.backwardParams) layer.backwardParams(dout);
+      else dout = layer.backward(dout);
+    });
     return this.gatherGrads();
   }
 

@@ -150,3 +150,22 @@ describe("Affine on an empty batch", () => {
     expect(() => layer.forward(zeros([0, 5]))).toThrow(/^Affine\.forward: x must be \(N, 4\) to match W \(4, 3\), got \(0, 5\)$/);
   });
 });
+
+describe("Affine.backwardParams", () => {
+  test("keeps the same dW and db as backward, without computing dx", () => {
+    const rng = new Random(5);
+    const W = randn([4, 3], rng);
+    const b = randn([3], rng);
+    const x = randn([2, 4], rng);
+    const dout = randn([2, 3], rng);
+    const full = new Affine(W, b);
+    full.forward(x);
+    full.backward(dout);
+    const params = new Affine(W, b);
+    params.forward(x);
+    expect(params.backwardParams(dout)).toBeUndefined();
+    expect(valuesOf(params.dW as Tensor)).toEqual(valuesOf(full.dW as Tensor));
+    expect(valuesOf(params.db as Tensor)).toEqual(valuesOf(full.db as Tensor));
+    expect(() => new Affine(W, b).backwardParams(dout)).toThrow(/^Affine\.backward: called before forward$/);
+  });
+});

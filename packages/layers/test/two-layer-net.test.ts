@@ -158,17 +158,32 @@ describe("TwoLayerNet", () => {
   test("gradientCheck fails a net whose Affine1 backward divides dW by the batch size a second time", () => {
     const { net, x, t } = smallProblem();
     const affine1 = net.layers.get("Affine1") as Affine;
-    const backward = affine1.backward.bind(affine1);
-    affine1.backward = (dout: Tensor): Tensor => {
-      const dx = backward(dout);
+    // the net's first layer computes dW and db only, through backwardParams
+    const backwardParams = affine1.backwardParams.bind(affine1);
+    affine1.backwardParams = (dout: Tensor): void => {
+      backwardParams(dout);
       affine1.dW = (affine1.dW as Tensor).div(dout.shape[0]);
-      return dx;
     };
     const result = gradientCheck(net, x, t);
     expect(result.W1.meanAbsDiff).toBeGreaterThan(GRADIENT_CHECK_TOLERANCE);
     expect(result.b1.meanAbsDiff).toBeLessThan(GRADIENT_CHECK_TOLERANCE);
     expect(result.W2.meanAbsDiff).toBeLessThan(GRADIENT_CHECK_TOLERANCE);
     expect(result.b2.meanAbsDiff).toBeLessThan(GRADIENT_CHECK_TOLERANCE);
+  });
+
+  test("gradient skips dx of its first layer, whose input is data, and still backprops through the others", () => {
+    const { net, x, t } = smallProblem();
+    const affine1 = net.layers.get("Affine1") as Affine;
+    const affine2 = net.layers.get("Affine2") as Affine;
+    let dxOfFirst = 0;
+    let dxOfSecond = 0;
+    const backward1 = affine1.backward.bind(affine1);
+    const backward2 = affine2.backward.bind(affine2);
+    affine1.backward = (dout: Tensor): Tensor => (dxOfFirst++, backward1(dout));
+    affine2.backward = (dout: Tensor): Tensor => (dxOfSecond++, backward2(dout));
+    const grads = net.gradient(x, t);
+    expect([dxOfFirst, dxOfSecond]).toEqual([0, 1]);
+    expect(grads.W1.shape).toEqual(net.params.W1.shape);
   });
 
   test("gradientCheck fails a net whose Relu1 passes dout unmasked, on W1 and b1", () => {
