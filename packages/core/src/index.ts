@@ -1,4 +1,4 @@
-export { Tensor, sizeOf, type DType, type Data, type NestedArray, type ReduceOptions, type Shape } from "./tensor";
+export { Tensor, sizeOf, allocate, type DType, type Data, type NestedArray, type ReduceOptions, type Shape } from "./tensor";
 export { ShapeError, formatShape } from "./errors";
 export { tensor, full, zeros, ones, zerosLike, onesLike, arange, randn, rand, type CreateOptions } from "./creation";
 export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, gt, ge, lt, le, eq, ne } from "./elementwise";

@@ -1,4 +1,4 @@
-import { Tensor } from "@backprop/core";
+import { Tensor, allocate, type DType } from "@backprop/core";
 
 const MAX_PIXEL = 255;
 
@@ -42,12 +42,12 @@ export class ImageDataset {
     for (let p = 0; p <= MAX_PIXEL; p++) this.pixelValue[p] = this.normalize ? p / MAX_PIXEL : p;
   }
 
-  /** x (N, rows * cols) or (N, 1, rows, cols) and t (N) or (N, classes), float64, for the samples at `indices`. */
-  batch(indices: ArrayLike<number>): { x: Tensor; t: Tensor } {
+  /** x (N, rows * cols) or (N, 1, rows, cols) and t (N) or (N, classes), float64 unless told, for the samples at `indices`. */
+  batch(indices: ArrayLike<number>, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
     const n = indices.length;
     const size = this.imageSize;
-    const x = new Float64Array(n * size);
-    const t = new Float64Array(this.oneHot ? n * this.classes : n);
+    const x = allocate(dtype, n * size);
+    const t = allocate(dtype, this.oneHot ? n * this.classes : n);
     for (let i = 0; i < n; i++) {
       const row = indices[i];
       if (!Number.isInteger(row) || row < 0 || row >= this.length) {
@@ -65,10 +65,10 @@ export class ImageDataset {
   }
 
   /** The samples start..end-1 as tensors. */
-  slice(start: number, end: number = this.length): { x: Tensor; t: Tensor } {
+  slice(start: number, end: number = this.length, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
     const from = Math.max(0, Math.min(start, this.length));
     const to = Math.max(from, Math.min(end, this.length));
-    return this.batch(Array.from({ length: to - from }, (_, i) => from + i));
+    return this.batch(Array.from({ length: to - from }, (_, i) => from + i), dtype);
   }
 
   /** The whole set as tensors (float64: 8 bytes a pixel). */

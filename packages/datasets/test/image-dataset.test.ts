@@ -93,3 +93,20 @@ describe("ImageDataset", () => {
     expect(() => new ImageDataset(PIXELS, LABELS.subarray(0, 2), 2, 3, 3)).toThrow(/^ImageDataset: 2 images of 2x3 need 12 pixels, got 18$/);
   });
 });
+
+describe("ImageDataset in float32", () => {
+  it("makes float32 batches whose pixels are p / 255 rounded to float32", () => {
+    const pixels = Uint8Array.from([0, 1, 127, 255, 3, 50, 200, 254]);
+    const set = new ImageDataset(pixels, Uint8Array.from([4, 9]), 2, 2, 10);
+    const { x, t } = set.batch([1, 0], "float32");
+    expect(x.dtype).toBe("float32");
+    expect(t.dtype).toBe("float32");
+    expect(x.shape).toEqual([2, 4]);
+    expect(x.toArray()).toEqual([
+      [Math.fround(3 / 255), Math.fround(50 / 255), Math.fround(200 / 255), Math.fround(254 / 255)],
+      [0, Math.fround(1 / 255), Math.fround(127 / 255), 1],
+    ]);
+    expect(t.toArray()).toEqual([9, 4]);
+    expect(set.slice(0, 1, "float32").x.dtype).toBe("float32");
+  });
+});

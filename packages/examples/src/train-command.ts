@@ -21,6 +21,7 @@ const SPEC = {
   epochs: { type: "string" },
   iters: { type: "string" },
   sampling: { type: "string" },
+  dtype: { type: "string" },
   "weight-init-std": { type: "string" },
   seed: { type: "string" },
   data: { type: "string" },
@@ -35,7 +36,7 @@ const SPEC = {
 } as const;
 
 // the flags that shape a run; a resumed run keeps its checkpoint's
-const RUN_FLAGS = ["hidden", "lr", "batch-size", "epochs", "iters", "sampling", "weight-init-std", "seed", "eval-every", "eval-samples"];
+const RUN_FLAGS = ["hidden", "lr", "batch-size", "epochs", "iters", "sampling", "dtype", "weight-init-std", "seed", "eval-every", "eval-samples"];
 
 export const TRAIN_HELP = `Usage: backprop train [flags]
 
@@ -50,6 +51,7 @@ Run:
   --epochs N            passes over the training set (default ${TRAIN_DEFAULTS.epochs})
   --iters N             SGD steps, instead of --epochs
   --sampling MODE       shuffle: epochs of shuffled batches (default); replace: the book's draw with replacement
+  --dtype TYPE          float64 (default) or float32 for the weights and batches; gradient checks stay float64
   --weight-init-std X   standard deviation of the initial weights (default ${TRAIN_DEFAULTS.weightInitStd})
   --seed N              seed of the initial weights and of the batches (default ${TRAIN_DEFAULTS.seed})
   --data DIR            folder of train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
@@ -111,7 +113,8 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     const epochs = config.iters / trainer.itersPerEpoch;
     const steps = `${config.iters} steps (${formatEpochs(epochs)} epoch${epochs === 1 ? "" : "s"}, ${config.sampling === "shuffle" ? "shuffled" : "drawn with replacement"})`;
     const from = trainer.iteration > 0 ? `, resumed at step ${trainer.iteration}` : "";
-    out.stdout(`TwoLayerNet(${W1.shape[0]} -> ${W1.shape[1]} -> ${W2.shape[1]}) on ${describeData(data, mnist)}: lr ${config.lr}, batch ${config.batchSize}, ${steps}, seed ${config.seed}${from}\n`);
+    const type = W1.dtype === "float64" ? "" : `, ${W1.dtype}`;
+    out.stdout(`TwoLayerNet(${W1.shape[0]} -> ${W1.shape[1]} -> ${W2.shape[1]}) on ${describeData(data, mnist)}: lr ${config.lr}, batch ${config.batchSize}, ${steps}, seed ${config.seed}${type}${from}\n`);
   }
 
   const bar = show === "lines" && out.isTTY ? new ProgressBar(config.iters, trainer.iteration) : undefined;
@@ -183,6 +186,8 @@ export class RunFailed extends Error {
 function newRun(v: FlagValues): { trainer: Trainer; data: DataSource; mnist: ReturnType<typeof loadData> } {
   const d = TRAIN_DEFAULTS;
   if (v.epochs !== undefined && v.iters !== undefined) throw new UsageError(`${CMD}: give --epochs or --iters, not both`);
+  const dtype = (v.dtype as string | undefined) ?? "float64";
+  if (dtype !== "float64" && dtype !== "float32") throw new UsageError(`${CMD}: --dtype must be float64 or float32, got '${dtype}'`);
   const sampling = (v.sampling as string | undefined) ?? d.sampling;
   if (sampling !== "shuffle" && sampling !== "replace") throw new UsageError(`${CMD}: --sampling must be shuffle or replace, got '${sampling}'`);
   const hidden = positiveInt(CMD, "hidden", v.hidden, d.hidden);
@@ -211,6 +216,7 @@ function newRun(v: FlagValues): { trainer: Trainer; data: DataSource; mnist: Ret
     sampling,
     evalEvery: evalEvery ?? itersPerEpoch,
     evalSamples,
+    dtype,
   };
   return { trainer: new Trainer(mnist.train, mnist.test, config, mnist.train.imageSize, mnist.train.classes), data, mnist };
 }

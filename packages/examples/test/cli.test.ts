@@ -14,7 +14,7 @@ describe("backprop CLI", () => {
   it("lists every flag it accepts in each command's --help", async () => {
     const flags = {
       train: [
-        "--hidden", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--weight-init-std", "--seed", "--data",
+        "--hidden", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--weight-init-std", "--seed", "--data",
         "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--quiet", "--json", "--help",
       ],
       evaluate: ["--model", "--data", "--json", "--help"],
@@ -62,6 +62,7 @@ describe("backprop CLI", () => {
       [["--batch-size", "-1"], /^backprop train: --batch-size must be a positive integer, got '-1'\n$/],
       [["--batch-size", "many"], /^backprop train: --batch-size must be a positive integer, got 'many'\n$/],
       [["--epochs", "2", "--iters", "5"], /^backprop train: give --epochs or --iters, not both\n$/],
+      [["--dtype", "float16"], /^backprop train: --dtype must be float64 or float32, got 'float16'\n$/],
       [["--sampling", "random"], /^backprop train: --sampling must be shuffle or replace, got 'random'\n$/],
       [["--eval-every", "0"], /^backprop train: --eval-every must be a positive integer, got '0'\n$/],
       [["--save", "/no/such/folder/m.bp"], /^backprop train: --save \/no\/such\/folder\/m\.bp: folder \/no\/such\/folder does not exist\n$/],

@@ -128,6 +128,38 @@ describe("--save, --history and evaluate", () => {
   });
 });
 
+describe("float32 training", () => {
+  it("learns as well, saves a float32 model, and evaluate reproduces its final test accuracy", async () => {
+    const dir = scratch();
+    const save = join(dir, "f32.bp");
+    const f32 = JSON.parse((await cli("train", "--epochs", "3", "--seed", "7", "--dtype", "float32", "--save", save, "--json")).stdout);
+    const f64 = JSON.parse((await cli("train", "--epochs", "3", "--seed", "7", "--json")).stdout);
+    expect(f32.config.dtype).toBe("float32");
+    expect(f32.final.testAcc).toBeGreaterThan(0.8);
+    // the same run in another precision: close, not equal
+    expect(Math.abs(f32.final.testAcc - f64.final.testAcc)).toBeLessThan(0.01);
+    expect(f32.history.loss).not.toEqual(f64.history.loss);
+    const { net, header } = loadModel(save);
+    expect(header.dtype).toBe("float32");
+    expect(net.params.W1.dtype).toBe("float32");
+    expect(JSON.parse((await cli("evaluate", "--model", save, "--json")).stdout).accuracy).toBe(f32.final.testAcc);
+  });
+
+  it("resumes a float32 run to the uninterrupted weights", async () => {
+    const dir = scratch();
+    const args = ["train", "--iters", "120", "--eval-every", "40", "--eval-samples", "100", "--hidden", "12", "--dtype", "float32"];
+    const whole = join(dir, "whole.bp");
+    await cli(...args, "--save", whole, "--quiet");
+    const save = join(dir, "parts.bp");
+    const stop = new AbortController();
+    expect((await cliWith({ signal: stop.signal, onStdout: (t) => t.startsWith("epoch") && stop.abort() }, ...args, "--save", save)).code).toBe(130);
+    expect((await cli("train", "--resume", `${save}.ckpt`, "--save", save, "--quiet")).code).toBe(0);
+    const a = readArrayFile(whole).arrays;
+    const b = readArrayFile(save).arrays;
+    for (const name of ["W1", "b1", "W2", "b2"]) expect(Buffer.from(b.get(name)!.buffer)).toEqual(Buffer.from(a.get(name)!.buffer));
+  });
+});
+
 describe("interrupt and resume", () => {
   it("stops after the step at a signal, writes a checkpoint, and resumes to weights bit-identical to an uninterrupted run", async () => {
     const dir = scratch();

@@ -1,12 +1,13 @@
 import { basename } from "node:path";
-import { Tensor, formatShape } from "@backprop/core";
+import { Tensor, formatShape, type DType } from "@backprop/core";
 import { ModelFileError, readArrayFile, writeArrayFile, type FileHeader, type StoredArray } from "./model-file";
 import { TwoLayerNet } from "./two-layer-net";
 
 /** What a model file says of its network, beside the weights. */
 export interface ModelHeader extends FileHeader {
   architecture: { name: "TwoLayerNet"; inputSize: number; hiddenSize: number; outputSize: number };
-  dtype: "float64";
+  /** The weights' type in the network; the file stores them as float64, which holds float32 values exactly. */
+  dtype: DType;
   /** The training run's settings and results, as the trainer wrote them. */
   training?: Record<string, unknown>;
 }
@@ -17,7 +18,7 @@ export function modelContents(net: TwoLayerNet): { header: Omit<ModelHeader, "fo
   const arrays: Record<string, { shape: number[]; data: Float64Array }> = {};
   for (const [name, p] of Object.entries(net.params)) arrays[name] = { shape: [...p.shape], data: Float64Array.from(p.copy().nd.data) };
   return {
-    header: { architecture: { name: "TwoLayerNet", inputSize: W1.shape[0], hiddenSize: W1.shape[1], outputSize: W2.shape[1] }, dtype: "float64" },
+    header: { architecture: { name: "TwoLayerNet", inputSize: W1.shape[0], hiddenSize: W1.shape[1], outputSize: W2.shape[1] }, dtype: W1.dtype },
     arrays,
   };
 }
@@ -52,8 +53,11 @@ export function loadModel(path: string): { net: TwoLayerNet; header: ModelHeader
       fail(`has ${param} of shape ${formatShape(entry.shape)}, expected ${formatShape(shape)} for TwoLayerNet(${inputSize} -> ${hiddenSize} -> ${outputSize})`);
     }
   }
+  // files from before dtype was recorded hold float64 nets
+  const dtype = (header as Partial<ModelHeader>).dtype ?? "float64";
+  if (dtype !== "float64" && dtype !== "float32") fail(`has dtype ${JSON.stringify(dtype)}, expected "float64" or "float32"`);
   // built only once every weight is known to fit, so that the sizes of a corrupt header allocate nothing
-  const net = new TwoLayerNet(inputSize, hiddenSize, outputSize);
+  const net = new TwoLayerNet(inputSize, hiddenSize, outputSize, { dtype });
   for (const [param, shape] of Object.entries(expected)) net.params[param].assign(Tensor.fromData(arrays.get(param) as Float64Array, shape));
   return { net, header: header as ModelHeader, arrays };
 }

@@ -1,4 +1,4 @@
-import { Random, type RandomState, type Tensor } from "@backprop/core";
+import { Random, type DType, type RandomState, type Tensor } from "@backprop/core";
 import { SGD } from "./optimizers";
 import { modelContents } from "./saved-model";
 import type { StoredArray } from "./model-file";
@@ -8,8 +8,8 @@ import { classIndices } from "./functions";
 /** Where the trainer takes its samples: a data set that makes tensors for the rows asked for. */
 export interface BatchSource {
   readonly length: number;
-  batch(indices: ArrayLike<number>): { x: Tensor; t: Tensor };
-  slice(start: number, end: number): { x: Tensor; t: Tensor };
+  batch(indices: ArrayLike<number>, dtype?: DType): { x: Tensor; t: Tensor };
+  slice(start: number, end: number, dtype?: DType): { x: Tensor; t: Tensor };
 }
 
 export interface TrainerConfig {
@@ -26,6 +26,8 @@ export interface TrainerConfig {
   evalEvery: number;
   /** How many samples of each set an evaluation reads (the first ones), or null for all. */
   evalSamples: number | null;
+  /** The weights' and batches' type; float64 when absent. */
+  dtype?: DType;
 }
 
 export interface TrainingHistory {
@@ -77,7 +79,7 @@ export function predictions(net: TwoLayerNet, set: BatchSource, count: number = 
   const labels = new Int32Array(n);
   for (let start = 0; start < n; start += EVAL_CHUNK) {
     const end = Math.min(start + EVAL_CHUNK, n);
-    const { x, t } = set.slice(start, end);
+    const { x, t } = set.slice(start, end, net.params.W1.dtype);
     const y = net.predict(x);
     predicted.set(y.argmax(1).nd.data, start);
     labels.set(classIndices("predictions", t, end - start, y.shape[1]), start);
@@ -110,7 +112,7 @@ export class Trainer {
     if (config.batchSize > train.length) {
       throw new RangeError(`Trainer: batchSize must be at most the ${train.length} training samples, got ${config.batchSize}`);
     }
-    this.net = new TwoLayerNet(inputSize, config.hidden, outputSize, { weightInitStd: config.weightInitStd, seed: config.seed });
+    this.net = new TwoLayerNet(inputSize, config.hidden, outputSize, { weightInitStd: config.weightInitStd, seed: config.seed, dtype: config.dtype });
     this.optimizer = new SGD(config.lr);
     // a stream of its own, so that the batch order does not shift with the network's size
     this.rng = new Random(`${config.seed}/batches`);
@@ -130,7 +132,7 @@ export class Trainer {
 
   /** One SGD step on the next mini-batch; returns its loss. Throws DivergedError, before updating, on NaN or Infinity. */
   step(): number {
-    const { x, t } = this.train.batch(this.nextBatch());
+    const { x, t } = this.train.batch(this.nextBatch(), this.config.dtype);
     const grads = this.net.gradient(x, t);
     const loss = this.net.lastLayer.loss as number;
     if (!Number.isFinite(loss)) throw new DivergedError(this.iteration + 1, loss, this.config.lr);
@@ -188,6 +190,7 @@ export class Trainer {
       if (!(saved instanceof Float64Array) || saved.length !== p.size) {
         throw new RangeError(`Trainer.restore: the checkpoint's ${name} must hold ${p.size} float64 values for ${trainer.net}, got ${saved ? `${saved.length} ${saved instanceof Float64Array ? "float64" : "int32"}` : "none"}`);
       }
+      // a float32 net's weights were stored as float64, exactly
       p.nd.data.set(saved);
     }
     const order = arrays.get("order");
