@@ -82,3 +82,20 @@ export const isub = (x: Tensor, other: Operand): void => inPlace("isub", x, othe
 export const imul = (x: Tensor, other: Operand): void => inPlace("imul", x, other, ops.muleq, ops.mulseq);
 export const idiv = (x: Tensor, other: Operand): void => inPlace("idiv", x, other, ops.diveq, ops.divseq);
 export const assign = (x: Tensor, other: Operand): void => inPlace("assign", x, other, ops.assign, ops.assigns);
+
+/** In place: x -= scale * other, in one pass where x and other are contiguous and of one shape (SGD's update). */
+export function isubScaled(x: Tensor, other: Tensor, scale: number): void {
+  const sameShape = other.ndim === x.ndim && other.shape.every((n, d) => n === x.shape[d]);
+  if (!sameShape || !x.isContiguous || !other.isContiguous || other.nd.data === x.nd.data) {
+    isub(x, mul(other, scale));
+    return;
+  }
+  const a = x.nd.data;
+  const b = other.nd.data;
+  const ao = x.nd.offset;
+  const bo = other.nd.offset;
+  // in float64, scale * b[i] rounds exactly as mul(other, scale) does, so both paths give the same bits
+  // (in float32 this keeps the product unrounded until the store: a little more accurate)
+  for (let i = 0; i < x.size; i++) a[ao + i] -= scale * b[bo + i];
+}
+

@@ -243,6 +243,12 @@ export class Tensor {
     return this;
   }
 
+  /** In place: this -= scale * other, in one pass (an optimizer's step). Returns this. */
+  isubScaled(other: Tensor, scale: number): this {
+    elementwise.isubScaled(this, other, scale);
+    return this;
+  }
+
   /** In place: this += other (other broadcast to this shape). Returns this. */
   iadd(other: Tensor | number): this {
     elementwise.iadd(this, other);

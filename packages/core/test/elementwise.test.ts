@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  Random,
   ShapeError,
   abs,
   add,
@@ -18,6 +19,7 @@ import {
   ne,
   neg,
   pow,
+  randn,
   sqrt,
   sub,
   tensor,
@@ -470,5 +472,55 @@ describe("in-place ops", () => {
     expect(() => x.imul(zeros([3, 3]))).toThrow(/^imul: cannot broadcast \(2, 3\) with \(3, 3\)$/);
     expect(() => x.idiv(zeros([2]))).toThrow(/^idiv: cannot broadcast \(2, 3\) with \(2,\)$/);
     expect(x.get(0, 0)).toBe(1);
+  });
+});
+
+describe("isubScaled", () => {
+  it("subtracts scale * other in place and returns this", () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const data = x.nd.data;
+    const r = x.isubScaled(
+      tensor([
+        [10, 20],
+        [30, 40],
+      ]),
+      0.5,
+    );
+    expect(r).toBe(x);
+    expect(x.nd.data).toBe(data);
+    expect(x.toArray()).toEqual([
+      [-4, -8],
+      [-12, -16],
+    ]);
+  });
+
+  it("gives in float64 the very bits of isub(other.mul(scale))", () => {
+    const rng = new Random(3);
+    const W = randn([7, 5], rng);
+    const dW = randn([7, 5], rng);
+    const expected = W.copy().isub(dW.mul(0.1));
+    expect(Array.from(W.isubScaled(dW, 0.1).nd.data)).toEqual(Array.from(expected.nd.data));
+  });
+
+  it("falls back to isub for broadcast, non-contiguous and aliased operands", () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    x.isubScaled(tensor([1, 2]), 2);
+    expect(x.toArray()).toEqual([
+      [-1, -2],
+      [1, 0],
+    ]);
+    x.isubScaled(x.T, 1);
+    // [[-1 - -1, -2 - 1], [1 - -2, 0 - 0]]
+    expect(x.toArray()).toEqual([
+      [0, -3],
+      [3, 0],
+    ]);
+    expect(() => x.isubScaled(tensor([1, 2, 3]), 1)).toThrow(/^isub: cannot broadcast \(2, 2\) with \(3,\)$/);
   });
 });

@@ -15,7 +15,7 @@ export class SGD implements Optimizer {
   constructor(public lr = 0.01) {}
 
   update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
-    for (const key of Object.keys(params)) params[key].isub(grads[key].mul(this.lr));
+    for (const key of Object.keys(params)) params[key].isubScaled(grads[key], this.lr);
   }
 }
 
