@@ -1,5 +1,9 @@
 // Bundles the CLI into packages/examples/dist/cli.js with esbuild (about 0.1 s), so it starts without a compiler.
 import { build } from "esbuild";
+import { buildWasmOrWarn, wasmIsStale } from "../packages/core/scripts/build-wasm.mjs";
+
+// install compiles the WebAssembly matrix kernel; recompile it only when its source has changed since (about 1.5 s)
+if (await wasmIsStale()) await buildWasmOrWarn();
 
 await build({
   entryPoints: ["packages/examples/src/bin.ts"],

@@ -4,6 +4,7 @@ export { tensor, full, zeros, ones, zerosLike, onesLike, arange, randn, rand, ty
 export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, gt, ge, lt, le, eq, ne } from "./elementwise";
 export { broadcastShapes } from "./broadcast";
 export { dot } from "./linalg";
+export { gemmKernel, type GemmKernel } from "./kernels/kernel";
 export { forEachOffset } from "./indexing";
 export { sumTo } from "./reduce";
 export { Random, type RandomState } from "./random";

@@ -1,0 +1,53 @@
+// GFLOP/s of both matrix kernels on the MNIST two-layer net's products and on 512^3, float64 and float32:
+//   node packages/core/scripts/bench-gemm.mjs
+// Each figure counts 2·M·N·K flops per call and includes packing the operands and copying C out.
+import { build } from "esbuild";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+// bundled next to dist/gemm.wasm, where the kernel finds the @backprop/core package folder as from the sources
+const bundle = `${packageDir}dist/bench-gemm.bundle.mjs`;
+await build({
+  stdin: { contents: 'export * from "./src/index.ts"; export { matmul } from "./src/linalg.ts";', resolveDir: packageDir },
+  outfile: bundle,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: "warning",
+});
+const { Random, matmul, gemmKernel, randn } = await import(pathToFileURL(bundle).href);
+
+const SHAPES = [
+  ["x·W1        (100, 784)(784, 50)", 100, 784, 50, false, false],
+  ["x^T·dout    (784, 100)(100, 50)", 784, 100, 50, true, false],
+  ["dout·W1^T   (100, 50)(50, 784)", 100, 50, 784, false, true],
+  ["512^3", 512, 512, 512, false, false],
+];
+const SECONDS_PER_FIGURE = 0.5;
+
+function gflops(kernel, a, b, flops) {
+  for (let i = 0; i < 3; i++) matmul(a, b, kernel);
+  let best = Infinity;
+  const deadline = performance.now() + SECONDS_PER_FIGURE * 1000;
+  while (performance.now() < deadline) {
+    const t0 = performance.now();
+    matmul(a, b, kernel);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return flops / best / 1e6;
+}
+
+console.log(`default kernel: ${gemmKernel()}`);
+console.log(`${"shape".padEnd(34)} ${"dtype".padEnd(8)} ${"ts".padStart(7)} ${"wasm".padStart(7)}  GFLOP/s`);
+for (const dtype of ["float64", "float32"]) {
+  for (const [name, M, K, N, transposeA, transposeB] of SHAPES) {
+    const rng = new Random(1);
+    const a = transposeA ? randn([K, M], rng, { dtype }).T : randn([M, K], rng, { dtype });
+    const b = transposeB ? randn([N, K], rng, { dtype }).T : randn([K, N], rng, { dtype });
+    const flops = 2 * M * N * K;
+    const ts = gflops("ts", a, b, flops);
+    const wasm = gflops("wasm", a, b, flops);
+    console.log(`${name.padEnd(34)} ${dtype.padEnd(8)} ${ts.toFixed(1).padStart(7)} ${wasm.toFixed(1).padStart(7)}`);
+  }
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from "vitest";
+import { Random, Tensor, gemmKernel, tensor, zeros, type DType } from "../../src";
+import { matmul } from "../../src/linalg";
+import type { GemmKernel } from "../../src/kernels/kernel";
+
+const KERNELS: GemmKernel[] = ["ts", "wasm"];
+const AWKWARD_SIZES = [1, 3, 7, 17, 63, 65];
+const LAYOUTS = ["plain", "transposed", "row slice", "column slice"] as const;
+type Layout = (typeof LAYOUTS)[number];
+// Higham's bound on a float32 sum of K products: |error| <= K * 2^-24 * sum |a b|
+const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** Plain nested arrays of uniform values in [-1, 1), rounded to float32 when asked, independent of Tensor. */
+function randomMatrix(rng: Random, rows: number, cols: number, dtype: DType): number[][] {
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => round(2 * rng.random() - 1)));
+}
+
+function transposed(m: number[][]): number[][] {
+  return m[0].map((_, j) => m.map((row) => row[j]));
+}
+
+/** A plain loop in float64: each C[i, j] summed over k in order from 0. */
+function naive64(a: number[][], b: number[][]): number[][] {
+  return a.map((row) =>
+    b[0].map((_, j) => {
+      let s = 0;
+      for (let k = 0; k < b.length; k++) s += row[k] * b[k][j];
+      return s;
+    }),
+  );
+}
+
+/** The same loop in float32 arithmetic: every product and every partial sum rounded to float32. */
+function naive32(a: number[][], b: number[][]): number[][] {
+  return a.map((row) =>
+    b[0].map((_, j) => {
+      let s = 0;
+      for (let k = 0; k < b.length; k++) s = Math.fround(s + Math.fround(row[k] * b[k][j]));
+      return s;
+    }),
+  );
+}
+
+/** sum over k of |a[i, k] b[k, j]|, the scale of C[i, j]'s rounding error. */
+function absProducts(a: number[][], b: number[][]): number[][] {
+  return naive64(
+    a.map((row) => row.map(Math.abs)),
+    b.map((row) => row.map(Math.abs)),
+  );
+}
+
+/**
+ * A tensor holding m through a view: transposed, a slice of rows between filler rows (offset > 0), or the first
+ * columns of wider rows (the view spans far more of its buffer than it holds, so wasm-gemm gathers it).
+ */
+function laidOut(m: number[][], layout: Layout, dtype: DType): Tensor {
+  const filler = (length: number) => Array.from({ length }, () => 99);
+  switch (layout) {
+    case "plain":
+      return tensor(m, { dtype });
+    case "transposed":
+      return tensor(transposed(m), { dtype }).T;
+    case "row slice":
+      return tensor([filler(m[0].length), ...m, filler(m[0].length)], { dtype }).slice(1, 1 + m.length);
+    case "column slice":
+      return new Tensor(tensor(m.map((row) => [...row, ...filler(3 * row.length)]), { dtype }).nd.hi(m.length, m[0].length));
+  }
+}
+
+function expectBits(actual: Tensor, expected: number[][], dtype: DType): void {
+  expect(actual.shape).toEqual([expected.length, expected[0].length]);
+  expect(actual.dtype).toBe(dtype);
+  expect(actual.toArray()).toEqual(expected);
+}
+
+describe.each(KERNELS)("gemm kernel %s against a naive loop", (kernel) => {
+  const rng = new Random(7);
+  const cases = Array.from({ length: 24 }, () => {
+    const [M, K, N] = [0, 0, 0].map(() => AWKWARD_SIZES[rng.int(AWKWARD_SIZES.length)]);
+    return { M, K, N, layoutA: LAYOUTS[rng.int(LAYOUTS.length)], layoutB: LAYOUTS[rng.int(LAYOUTS.length)] };
+  });
+
+  it.each(cases)("float64 ($M, $K)·($K, $N), A $layoutA, B $layoutB: the plain loop's bits", ({ M, K, N, layoutA, layoutB }) => {
+    const r = new Random(M * 10000 + K * 100 + N);
+    const a = randomMatrix(r, M, K, "float64");
+    const b = randomMatrix(r, K, N, "float64");
+    expectBits(matmul(laidOut(a, layoutA, "float64"), laidOut(b, layoutB, "float64"), kernel), naive64(a, b), "float64");
+  });
+
+  it.each(cases)("float32 ($M, $K)·($K, $N), A $layoutA, B $layoutB", ({ M, K, N, layoutA, layoutB }) => {
+    const r = new Random(M * 10000 + K * 100 + N);
+    const a = randomMatrix(r, M, K, "float32");
+    const b = randomMatrix(r, K, N, "float32");
+    const c = matmul(laidOut(a, layoutA, "float32"), laidOut(b, layoutB, "float32"), kernel);
+    // ts sums in float64 and rounds once; wasm sums in float32 SIMD lanes
+    const expected = kernel === "ts" ? naive64(a, b).map((row) => row.map(Math.fround)) : naive32(a, b);
+    expectBits(c, expected, "float32");
+
+    const exact = naive64(a, b);
+    const scale = absProducts(a, b);
+    const got = c.toArray() as number[][];
+    exact.forEach((row, i) =>
+      row.forEach((v, j) => expect(Math.abs(got[i][j] - v)).toBeLessThanOrEqual(K * FLOAT32_UNIT_ROUNDOFF * scale[i][j])),
+    );
+  });
+
+  it.each([
+    ["x·W1", 100, 784, 50, "plain", "plain"],
+    ["x^T·dout", 784, 100, 50, "transposed", "plain"],
+    ["dout·W1^T", 100, 50, 784, "plain", "transposed"],
+  ] as const)("the two-layer net's %s (%i, %i)·(%i, %i) in float64 and float32", (_, M, K, N, layoutA, layoutB) => {
+    const r = new Random(3);
+    const a64 = randomMatrix(r, M, K, "float64");
+    const b64 = randomMatrix(r, K, N, "float64");
+    expectBits(matmul(laidOut(a64, layoutA, "float64"), laidOut(b64, layoutB, "float64"), kernel), naive64(a64, b64), "float64");
+    const a32 = a64.map((row) => row.map(Math.fround));
+    const b32 = b64.map((row) => row.map(Math.fround));
+    const expected = kernel === "ts" ? naive64(a32, b32).map((row) => row.map(Math.fround)) : naive32(a32, b32);
+    expectBits(matmul(laidOut(a32, layoutA, "float32"), laidOut(b32, layoutB, "float32"), kernel), expected, "float32");
+  });
+
+  it("float32 · float64 is summed in float64, as the plain loop over the float32 values", () => {
+    const r = new Random(11);
+    const a = randomMatrix(r, 17, 63, "float32");
+    const b = randomMatrix(r, 63, 7, "float64");
+    expectBits(matmul(tensor(a, { dtype: "float32" }), tensor(b), kernel), naive64(a, b), "float64");
+  });
+
+  it("K = 0 gives zeros", () => {
+    expectBits(
+      matmul(zeros([2, 0]), zeros([0, 3]), kernel),
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      "float64",
+    );
+  });
+
+  it("propagates NaN and Infinity as IEEE arithmetic does (0 * Infinity is NaN), in its own row and column only", () => {
+    const a = [
+      [1, Infinity, 0, 2, 1],
+      [0, 1, 0, 0, 0],
+      [1, 1, NaN, 1, 1],
+      [-Infinity, 0, 0, 1, 2],
+      [1, 2, 3, 4, 5],
+    ];
+    const b = [
+      [1, 0, 2, 1, 0, 3],
+      [1, 0, 1, 2, 1, 1],
+      [0, 1, 2, 0, 1, 1],
+      [1, 0, 1, Infinity, 1, 1],
+      [1, 1, 1, 1, -1, 1],
+    ];
+    const want = naive64(a, b);
+    expect(want[0][1]).toBeNaN();
+    expect(want[1][1]).toBe(0);
+    expect(want[0][0]).toBe(Infinity);
+    for (const dtype of ["float64", "float32"] as const) {
+      expectBits(matmul(tensor(a, { dtype }), tensor(b, { dtype }), kernel), want, dtype);
+      expectBits(matmul(laidOut(a, "transposed", dtype), laidOut(b, "transposed", dtype), kernel), want, dtype);
+    }
+  });
+
+  it("gives the same bits on every call, before and after larger products", () => {
+    const r = new Random(5);
+    for (const dtype of ["float64", "float32"] as const) {
+      const a = tensor(randomMatrix(r, 63, 65, dtype), { dtype });
+      const b = tensor(randomMatrix(r, 65, 17, dtype), { dtype }).T.copy().T;
+      const first = matmul(a, b, kernel).nd.data;
+      const big = tensor(randomMatrix(r, 200, 300, dtype), { dtype });
+      matmul(big, big.T, kernel);
+      expect(matmul(a, b, kernel).nd.data).toEqual(first);
+      expect(matmul(a, b, kernel).nd.data).toEqual(first);
+    }
+  });
+});
+
+describe("gemmKernel", () => {
+  it("is wasm in this repository, since install compiles dist/gemm.wasm (unless BACKPROP_KERNEL=ts)", () => {
+    expect(gemmKernel()).toBe(process.env.BACKPROP_KERNEL === "ts" ? "ts" : "wasm");
+  });
+
+  it("is the kernel dot uses: a float32 product shows wasm's float32 sums", () => {
+    const r = new Random(13);
+    const a = randomMatrix(r, 63, 65, "float32");
+    const b = randomMatrix(r, 65, 17, "float32");
+    const expected = gemmKernel() === "wasm" ? naive32(a, b) : naive64(a, b).map((row) => row.map(Math.fround));
+    expect(naive32(a, b)).not.toEqual(naive64(a, b).map((row) => row.map(Math.fround)));
+    expectBits(tensor(a, { dtype: "float32" }).dot(tensor(b, { dtype: "float32" })), expected, "float32");
+  });
+});
