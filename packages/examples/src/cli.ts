@@ -1,6 +1,7 @@
 import { DataError, loadMnist } from "@backprop/datasets";
 import { ModelFileError } from "@backprop/layers";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args";
+import { benchCommand } from "./bench-command";
 import { buyApple } from "./buy-apple";
 import { buyAppleOrange } from "./buy-apple-orange";
 import { evaluateCommand } from "./evaluate-command";
@@ -17,6 +18,7 @@ Commands:
   evaluate     test a saved model: accuracy and confusion matrix
   gradcheck    compare backprop with numerical gradients on a TwoLayerNet
   demo NAME    the book's computational-graph demos: buy-apple, buy-apple-orange
+  bench        speed and memory, side by side with a NumPy reference of the same work
 
 Run 'backprop <command> --help' for a command's flags.
 `;
@@ -60,6 +62,8 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return gradcheck(rest, out);
       case "demo":
         return demo(rest, out);
+      case "bench":
+        return await benchCommand(rest, out);
       case undefined:
       case "help":
       case "--help":
@@ -67,7 +71,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, gradcheck, demo)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, gradcheck, demo, bench)`);
     }
   } catch (error) {
     // bad input: flags, data files, model files

@@ -1,0 +1,118 @@
+import { spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cli } from "./helpers";
+
+// the shape of the output only: timings are never asserted, so these runs are tiny (a hundredth of the repetitions)
+const QUICK = ["bench", "--quick", "--rounds", "1", "--reps-scale", "0.01"];
+
+const ROWS = [
+  "matmul x W (100x784)(784x50), GFLOP/s",
+  "matmul x^T dout (784x100)(100x50), GFLOP/s",
+  "matmul dout W^T (100x50)(50x784), GFLOP/s",
+  "matmul (512x512)(512x512), GFLOP/s",
+  "training step float64, ms",
+  "training step float32, ms",
+  "inference, 10,000 digits, samples/s",
+  "gradient check (3 samples, 784-50-10), s",
+  "book run (10,000 steps, full MNIST, 17 evals), s",
+  "book run peak memory, MB",
+  "backprop --help (node start-up), ms",
+];
+
+// the rows that NumPy runs too, and so have a ratio whenever NumPy is there
+const WITH_NUMPY = ROWS.slice(0, 7);
+
+const hasNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0;
+
+interface Row {
+  name: string;
+  unit: string;
+  runs: string;
+  ours: { median: number; min: number; max: number; mean: number; n: number } | null;
+  numpy: { median: number; min: number; max: number; mean: number; n: number } | null;
+  ratio: number | null;
+  target: string | null;
+  met: boolean | null;
+  note?: string;
+}
+
+async function benchJson(): Promise<{ machine: Record<string, unknown>; numpyReference: { available: boolean; reason?: string }; rows: Row[] }> {
+  const { code, stdout } = await cli(...QUICK, "--json");
+  expect(code).toBe(0);
+  expect(stdout.trim().split("\n")).toHaveLength(1);
+  return JSON.parse(stdout);
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("backprop bench", () => {
+  it("lists its flags in --help", async () => {
+    const { code, stdout } = await cli("bench", "--help");
+    expect(code).toBe(0);
+    const listed = [...stdout.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
+    expect(listed).toEqual(["--data", "--rounds", "--quick", "--no-book", "--reps-scale", "--json", "--help"]);
+  });
+
+  it("prints a table with every row, skipping the long ones under --quick", async () => {
+    const { code, stdout } = await cli(...QUICK);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("row "));
+    expect(lines[header]).toMatch(/^row +runs +ours: median \(min-max\) +NumPy: median \(min-max\) +ours\/NumPy +target +met\?$/);
+    const names = lines.slice(header + 2, header + 2 + ROWS.length).map((l) => l.split(/ {2,}/)[0]);
+    expect(names).toEqual(ROWS);
+    for (const name of ROWS.slice(7, 10)) expect(lines.find((l) => l.startsWith(name))).toContain("skipped (--quick)");
+    const step = lines.find((l) => l.startsWith("training step float64")) as string;
+    expect(step).toContain("<= 2.0x NumPy");
+    if (hasNumpy) expect(step).toMatch(/ \d+\.\d\dx /);
+  });
+
+  it.runIf(hasNumpy)("gives one JSON object with a ratio for each row NumPy runs", async () => {
+    const result = await benchJson();
+    expect(Object.keys(result.machine)).toEqual(["cpus", "cpuModel", "node", "numpy", "kernel"]);
+    expect(result.machine.numpy).toMatch(/^\d+\.\d+/);
+    expect(["wasm", "ts"]).toContain(result.machine.kernel);
+    expect(result.numpyReference.available).toBe(true);
+    expect(result.rows.map((r) => r.name)).toEqual(ROWS);
+    for (const row of result.rows.filter((r) => WITH_NUMPY.includes(r.name))) {
+      expect(row.runs).toMatch(/^\d+ x \d+$/);
+      for (const s of [row.ours, row.numpy]) {
+        expect(Object.keys(s ?? {})).toEqual(["median", "min", "max", "mean", "n"]);
+        expect(s!.min).toBeLessThanOrEqual(s!.median);
+        expect(s!.median).toBeLessThanOrEqual(s!.max);
+      }
+      expect(row.ratio).toBeCloseTo(row.ours!.median / row.numpy!.median, 10);
+    }
+    const step32 = result.rows.find((r) => r.name === "training step float32, ms") as Row;
+    expect(step32.target).toBe("<= 1.0x NumPy float64");
+    expect(typeof step32.met).toBe("boolean");
+  });
+
+  it("without python3 or numpy says so and reports our figures alone", async () => {
+    vi.stubEnv("BACKPROP_PYTHON", "/nonexistent/python3");
+    const table = await cli(...QUICK);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NumPy reference: python3 with numpy not found \(.*\/nonexistent\/python3.*\); our figures only$/m);
+
+    const result = await benchJson();
+    expect(result.machine.numpy).toBeNull();
+    expect(result.numpyReference.available).toBe(false);
+    expect(result.rows.map((r) => r.name)).toEqual(ROWS);
+    for (const row of result.rows) {
+      expect(row.numpy).toBeNull();
+      expect(row.ratio).toBeNull();
+    }
+    for (const row of result.rows.filter((r) => WITH_NUMPY.includes(r.name))) expect(row.ours!.median).toBeGreaterThan(0);
+  });
+
+  it("rejects bad flags with exit code 2", async () => {
+    const rounds = await cli("bench", "--rounds", "0");
+    expect(rounds.code).toBe(2);
+    expect(rounds.stderr).toBe("backprop bench: --rounds must be a positive integer, got '0'\n");
+    const data = await cli("bench", "--data", "/nonexistent/mnist");
+    expect(data.code).toBe(2);
+    expect(data.stderr).toBe("backprop bench: --data /nonexistent/mnist: folder /nonexistent/mnist does not exist\n");
+  });
+});
