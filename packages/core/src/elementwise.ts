@@ -96,6 +96,7 @@ export function isubScaled(x: Tensor, other: Tensor, scale: number): void {
   const bo = other.nd.offset;
   // in float64, scale * b[i] rounds exactly as mul(other, scale) does, so both paths give the same bits
   // (in float32 this keeps the product unrounded until the store: a little more accurate)
-  for (let i = 0; i < x.size; i++) a[ao + i] -= scale * b[bo + i];
+  const n = x.size;
+  for (let i = 0; i < n; i++) a[ao + i] -= scale * b[bo + i];
 }
 

@@ -12,8 +12,9 @@ export function forEachOffset(x: Tensor, visit: (offset: number, flatIndex: numb
   const last = ndim - 1;
   const n = shape[last];
   const s = stride[last];
+  const size = x.size;
   let base = offset;
-  for (let flat = 0; flat < x.size; flat += n) {
+  for (let flat = 0; flat < size; flat += n) {
     for (let j = 0; j < n; j++) visit(base + j * s, flat + j);
     // advance the counter over all but the last axis
     let d = last - 1;
