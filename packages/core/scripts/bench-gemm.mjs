@@ -1,8 +1,13 @@
 // GFLOP/s of both matrix kernels on the MNIST two-layer net's products and on 512^3, float64 and float32:
 //   node packages/core/scripts/bench-gemm.mjs
-// Each figure counts 2·M·N·K flops per call and includes packing the operands and copying C out.
+// Each figure counts 2·M·N·K flops per call and includes packing the operands and copying C out. The "mnist" rows
+// take A from the first 100 training images (about 80% of pixels are 0; read from
+// /work/shared/data/mnist/train-images-idx3-ubyte.gz, else synthesized with 80% zeros in clusters) and count the
+// flops of the dense product, so they show what the kernel gains by skipping zero steps of A.
 import { build } from "esbuild";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 // bundled next to dist/gemm.wasm, where the kernel finds the @backprop/core package folder as from the sources
@@ -16,7 +21,24 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: "warning",
 });
-const { Random, matmul, gemmKernel, randn } = await import(pathToFileURL(bundle).href);
+const { Random, matmul, gemmKernel, randn, tensor } = await import(pathToFileURL(bundle).href);
+
+const MNIST_IMAGES = "/work/shared/data/mnist/train-images-idx3-ubyte.gz";
+const PIXELS = 784;
+
+/** 100 images of 784 pixels in [0, 1] as nested arrays: real MNIST digits when present, else blobs on black. */
+function mnistImages(count) {
+  if (existsSync(MNIST_IMAGES)) {
+    const bytes = gunzipSync(readFileSync(MNIST_IMAGES));
+    // idx3 header: magic, count, rows, cols as big-endian u32, then the pixels as u8
+    return Array.from({ length: count }, (_, i) => Array.from(bytes.subarray(16 + i * PIXELS, 16 + (i + 1) * PIXELS), (v) => v / 255));
+  }
+  const rng = new Random(2);
+  return Array.from({ length: count }, () => {
+    const [cy, cx] = [10 + 8 * rng.random(), 10 + 8 * rng.random()];
+    return Array.from({ length: PIXELS }, (_, p) => (Math.hypot(((p / 28) | 0) - cy, (p % 28) - cx) < 7 ? rng.random() : 0));
+  });
+}
 
 const SHAPES = [
   ["x·W1        (100, 784)(784, 50)", 100, 784, 50, false, false],
@@ -46,6 +68,23 @@ for (const dtype of ["float64", "float32"]) {
     const a = transposeA ? randn([K, M], rng, { dtype }).T : randn([M, K], rng, { dtype });
     const b = transposeB ? randn([N, K], rng, { dtype }).T : randn([K, N], rng, { dtype });
     const flops = 2 * M * N * K;
+    const ts = gflops("ts", a, b, flops);
+    const wasm = gflops("wasm", a, b, flops);
+    console.log(`${name.padEnd(34)} ${dtype.padEnd(8)} ${ts.toFixed(1).padStart(7)} ${wasm.toFixed(1).padStart(7)}`);
+  }
+}
+const images = mnistImages(100);
+const zeroShare = images.flat().filter((v) => v === 0).length / (100 * PIXELS);
+console.log(`mnist: ${(100 * zeroShare).toFixed(0)}% of x's pixels are 0 (dense-equivalent GFLOP/s)`);
+for (const dtype of ["float64", "float32"]) {
+  const rng = new Random(1);
+  const x = tensor(images, { dtype });
+  const cases = [
+    ["mnist x·W1     (100, 784)(784, 50)", x, randn([PIXELS, 50], rng, { dtype })],
+    ["mnist x^T·dout (784, 100)(100, 50)", x.T, randn([100, 50], rng, { dtype })],
+  ];
+  for (const [name, a, b] of cases) {
+    const flops = 2 * a.shape[0] * a.shape[1] * b.shape[1];
     const ts = gflops("ts", a, b, flops);
     const wasm = gflops("wasm", a, b, flops);
     console.log(`${name.padEnd(34)} ${dtype.padEnd(8)} ${ts.toFixed(1).padStart(7)} ${wasm.toFixed(1).padStart(7)}`);

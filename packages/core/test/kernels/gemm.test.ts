@@ -16,6 +16,25 @@ function randomMatrix(rng: Random, rows: number, cols: number, dtype: DType): nu
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => round(2 * rng.random() - 1)));
 }
 
+const SPARSITIES = ["entries", "rows", "blocks"] as const;
+type Sparsity = (typeof SPARSITIES)[number];
+
+/**
+ * randomMatrix with about 80% of its values zero, half of those -0: single entries, whole rows (a black image in
+ * x), or 4x4 blocks (black patches, so MR-row tiles of A are all zero at many steps, in x and in x^T).
+ */
+function sparseMatrix(rng: Random, rows: number, cols: number, dtype: DType, sparsity: Sparsity): number[][] {
+  const m = randomMatrix(rng, rows, cols, dtype);
+  const rowZero = m.map(() => rng.random() < 0.8);
+  const blockZero = Array.from({ length: Math.ceil(rows / 4) }, () => Array.from({ length: Math.ceil(cols / 4) }, () => rng.random() < 0.8));
+  return m.map((row, i) =>
+    row.map((v, k) => {
+      const zero = { entries: rng.random() < 0.8, rows: rowZero[i], blocks: blockZero[i >> 2][k >> 2] }[sparsity];
+      return zero ? (rng.random() < 0.5 ? -0 : 0) : v;
+    }),
+  );
+}
+
 function transposed(m: number[][]): number[][] {
   return m[0].map((_, j) => m.map((row) => row[j]));
 }
@@ -160,6 +179,67 @@ describe.each(KERNELS)("gemm kernel %s against a naive loop", (kernel) => {
     for (const dtype of ["float64", "float32"] as const) {
       expectBits(matmul(tensor(a, { dtype }), tensor(b, { dtype }), kernel), want, dtype);
       expectBits(matmul(laidOut(a, "transposed", dtype), laidOut(b, "transposed", dtype), kernel), want, dtype);
+    }
+  });
+
+  const sparseCases = [
+    ...SPARSITIES.map((sparsity) => ({ M: 100, K: 784, N: 50, layoutA: "plain" as Layout, sparsity })),
+    ...SPARSITIES.map((sparsity) => ({ M: 784, K: 100, N: 50, layoutA: "transposed" as Layout, sparsity })),
+    ...Array.from({ length: 12 }, (_, n) => ({
+      M: AWKWARD_SIZES[n % AWKWARD_SIZES.length],
+      K: [300, 65, 17, 513][n % 4],
+      N: AWKWARD_SIZES[(n * 5 + 1) % AWKWARD_SIZES.length],
+      layoutA: LAYOUTS[n % LAYOUTS.length],
+      sparsity: SPARSITIES[n % SPARSITIES.length],
+    })),
+  ];
+
+  it.each(sparseCases)("A ($M, $K) $layoutA with 80% zeros in $sparsity · finite B ($K, $N): the plain loop's bits", ({ M, K, N, layoutA, sparsity }) => {
+    const r = new Random(M * 10000 + K * 100 + N);
+    for (const dtype of ["float64", "float32"] as const) {
+      const a = sparseMatrix(r, M, K, dtype, sparsity);
+      const b = randomMatrix(r, K, N, dtype);
+      const expected = dtype === "float64" ? naive64(a, b) : kernel === "ts" ? naive64(a, b).map((row) => row.map(Math.fround)) : naive32(a, b);
+      expectBits(matmul(laidOut(a, layoutA, dtype), laidOut(b, "plain", dtype), kernel), expected, dtype);
+    }
+  });
+
+  it.each([
+    [100, 784, 50, "plain"],
+    [784, 100, 50, "transposed"],
+    [17, 300, 7, "column slice"],
+  ] as const)("A (%i, %i) mostly zero · B (K, %i) holding NaN and ±Infinity where A is zero, A %s: NaN as the plain loop", (M, K, N, layoutA) => {
+    const r = new Random(17);
+    const a = sparseMatrix(r, M, K, "float64", "blocks");
+    const b = randomMatrix(r, K, N, "float64");
+    // steps where all of A is zero, so that only 0 · b brings these values into C
+    for (const k of [1, 2, K - 2]) a.forEach((row) => (row[k] = 0));
+    b[1][0] = NaN;
+    b[2][N - 1] = Infinity;
+    b[K - 2][N >> 1] = -Infinity;
+    const want = naive64(a, b);
+    expect(want.every((row) => Number.isNaN(row[0]) && Number.isNaN(row[N - 1]) && Number.isNaN(row[N >> 1]))).toBe(true);
+    for (const dtype of ["float64", "float32"] as const) {
+      const got = matmul(laidOut(a, layoutA, dtype), tensor(b, { dtype }), kernel).toArray() as number[][];
+      expect(got.map((row) => row.map(Number.isNaN))).toEqual(want.map((row) => row.map(Number.isNaN)));
+    }
+    expectBits(matmul(laidOut(a, layoutA, "float64"), tensor(b), kernel), want, "float64");
+  });
+
+  it("an all-zero A (+0 and -0) gives +0 everywhere, as the plain loop's sums from +0", () => {
+    const r = new Random(19);
+    for (const [M, K, N] of [
+      [100, 784, 50],
+      [7, 65, 17],
+    ]) {
+      const a = Array.from({ length: M }, (_, i) => Array.from({ length: K }, (_, k) => ((i + k) % 3 === 0 ? 0 : -0)));
+      const b = randomMatrix(r, K, N, "float64");
+      const want = naive64(a, b);
+      expect(want.flat().every((v) => Object.is(v, 0))).toBe(true);
+      for (const dtype of ["float64", "float32"] as const) {
+        expectBits(matmul(tensor(a, { dtype }), tensor(b, { dtype }), kernel), want, dtype);
+        expectBits(matmul(laidOut(a, "transposed", dtype), tensor(b, { dtype }), kernel), want, dtype);
+      }
     }
   });
 
