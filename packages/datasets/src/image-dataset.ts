@@ -21,7 +21,6 @@ export class ImageDataset {
   private readonly normalize: boolean;
   private readonly flatten: boolean;
   private readonly oneHot: boolean;
-  private readonly pixelValue = new Float64Array(MAX_PIXEL + 1);
 
   constructor(
     /** N * rows * cols bytes, row-major per image. */
@@ -39,7 +38,6 @@ export class ImageDataset {
       throw new RangeError(`ImageDataset: ${this.length} images of ${rows}x${cols} need ${this.length * this.imageSize} pixels, got ${pixels.length}`);
     }
     ({ normalize: this.normalize = true, flatten: this.flatten = true, oneHot: this.oneHot = false } = options);
-    for (let p = 0; p <= MAX_PIXEL; p++) this.pixelValue[p] = this.normalize ? p / MAX_PIXEL : p;
   }
 
   /** x (N, rows * cols) or (N, 1, rows, cols) and t (N) or (N, classes), float64 unless told, for the samples at `indices`. */
@@ -48,6 +46,7 @@ export class ImageDataset {
     const size = this.imageSize;
     const x = allocate(dtype, n * size);
     const t = allocate(dtype, this.oneHot ? n * this.classes : n);
+    const { pixels, normalize } = this;
     for (let i = 0; i < n; i++) {
       const row = indices[i];
       if (!Number.isInteger(row) || row < 0 || row >= this.length) {
@@ -55,7 +54,9 @@ export class ImageDataset {
       }
       const from = row * size;
       const to = i * size;
-      for (let j = 0; j < size; j++) x[to + j] = this.pixelValue[this.pixels[from + j]];
+      // p / 255 here rather than from a table: the same bits, and faster in the loop that touches every pixel
+      if (normalize) for (let j = 0; j < size; j++) x[to + j] = pixels[from + j] / MAX_PIXEL;
+      else for (let j = 0; j < size; j++) x[to + j] = pixels[from + j];
       const label = this.labels[row];
       if (this.oneHot) t[i * this.classes + label] = 1;
       else t[i] = label;
