@@ -2,7 +2,7 @@
 //   node packages/core/scripts/bench-gemm.mjs
 // Each figure counts 2·M·N·K flops per call and includes packing the operands and copying C out. The "mnist" rows
 // take A from the first 100 training images (about 80% of pixels are 0; read from
-// /work/shared/data/mnist/train-images-idx3-ubyte.gz, else synthesized with 80% zeros in clusters) and count the
+// ../shared/data/mnist/train-images-idx3-ubyte.gz beside the repository, else synthesized with 80% zeros in clusters) and count the
 // flops of the dense product, so they show what the kernel gains by skipping zero steps of A.
 import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
@@ -23,7 +23,8 @@ await build({
 });
 const { Random, matmul, gemmKernel, randn, tensor } = await import(pathToFileURL(bundle).href);
 
-const MNIST_IMAGES = "/work/shared/data/mnist/train-images-idx3-ubyte.gz";
+// the repository is three levels above this file; shared/ sits beside it
+const MNIST_IMAGES = fileURLToPath(new URL("../../../../shared/data/mnist/train-images-idx3-ubyte.gz", import.meta.url));
 const PIXELS = 784;
 
 /** 100 images of 784 pixels in [0, 1] as nested arrays: real MNIST digits when present, else blobs on black. */
