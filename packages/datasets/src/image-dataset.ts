@@ -1,6 +1,7 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
 
-const MAX_PIXEL = 255;
+/** The brightest 8-bit pixel; normalized pixels are p / MAX_PIXEL. */
+export const MAX_PIXEL = 255;
 
 export interface ImageOptions {
   /** Pixels as p / 255 in [0, 1] (default), else the integers 0..255. */

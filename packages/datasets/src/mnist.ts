@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Random, type Tensor } from "@backprop/core";
-import { ImageDataset, type ImageOptions } from "./image-dataset";
+import { ImageDataset, MAX_PIXEL, type ImageOptions } from "./image-dataset";
 import { DataError, loadIdxDirectory } from "./idx";
 
 export const IMAGE_HEIGHT = 28;
@@ -11,7 +11,6 @@ export const IMAGE_SIZE = IMAGE_HEIGHT * IMAGE_WIDTH;
 export const NUM_CLASSES = 10;
 /** The share of each class that goes to the training set; the rest is the test set. */
 export const TRAIN_SHARE = 0.8;
-const MAX_PIXEL = 255;
 
 /**
  * MNIST as the book loads it, `(x_train, t_train), (x_test, t_test)`, over two byte-backed sets. The tensors are

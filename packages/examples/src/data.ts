@@ -15,8 +15,8 @@ export function loadData(data: DataSource): Mnist {
   return data.source === "idx" ? loadMnist({ dir: data.dir }) : loadMnist({ seed: data.splitSeed });
 }
 
-/** "8000 train / 2000 test digits (embedded)" or "60000 train / 10000 test images from DIR". */
-export function describeData(data: DataSource, mnist: Mnist): string {
-  const counts = `${mnist.train.length} train / ${mnist.test.length} test`;
+/** "8000 train / 2000 test digits (embedded)" or "60000 train / 10000 test images from DIR"; only the test set with `testOnly`. */
+export function describeData(data: DataSource, mnist: Mnist, testOnly = false): string {
+  const counts = testOnly ? `${mnist.test.length} test` : `${mnist.train.length} train / ${mnist.test.length} test`;
   return data.source === "idx" ? `${counts} images from ${data.dir}` : `${counts} digits (embedded)`;
 }

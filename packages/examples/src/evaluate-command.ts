@@ -52,7 +52,7 @@ export function evaluateCommand(argv: string[], out: Output): number {
     out.stdout(`${JSON.stringify({ model: v.model, data, testSize: mnist.test.length, correct, accuracy, confusion })}\n`);
     return 0;
   }
-  out.stdout(`${net} from ${v.model} on the ${describeData(data, mnist).replace(/^\d+ train \/ /, "")}\n`);
+  out.stdout(`${net} from ${v.model} on the ${describeData(data, mnist, true)}\n`);
   out.stdout(`test accuracy ${accuracy.toFixed(4)} (${correct} / ${mnist.test.length})\n`);
   out.stdout("confusion matrix (rows: true class, columns: predicted)\n");
   const width = Math.max(4, String(mnist.test.length).length + 1);

@@ -16,7 +16,7 @@ export interface ModelHeader extends FileHeader {
 export function modelContents(net: TwoLayerNet): { header: Omit<ModelHeader, "format" | "version" | "kind" | "arrays">; arrays: Record<string, { shape: number[]; data: Float64Array }> } {
   const { W1, W2 } = net.params;
   const arrays: Record<string, { shape: number[]; data: Float64Array }> = {};
-  for (const [name, p] of Object.entries(net.params)) arrays[name] = { shape: [...p.shape], data: Float64Array.from(p.copy().nd.data) };
+  for (const [name, p] of Object.entries(net.params)) arrays[name] = { shape: [...p.shape], data: p.astype("float64").nd.data as Float64Array };
   return {
     header: { architecture: { name: "TwoLayerNet", inputSize: W1.shape[0], hiddenSize: W1.shape[1], outputSize: W2.shape[1] }, dtype: W1.dtype },
     arrays,

@@ -101,6 +101,8 @@ export class Trainer {
   private order: Int32Array | null = null;
   private cursor = 0;
   private elapsedBefore = 0;
+  // when the current run() began, while one is going
+  private started?: number;
 
   constructor(
     readonly train: BatchSource,
@@ -127,8 +129,6 @@ export class Trainer {
   get elapsedMs(): number {
     return this.elapsedBefore + (this.started === undefined ? 0 : performance.now() - this.started);
   }
-
-  private started?: number;
 
   /** One SGD step on the next mini-batch; returns its loss. Throws DivergedError, before updating, on NaN or Infinity. */
   step(): number {
