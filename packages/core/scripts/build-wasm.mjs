@@ -1,18 +1,27 @@
 // Compiles the WebAssembly SIMD matrix kernel, packages/core/assembly/gemm.ts -> packages/core/dist/gemm.wasm,
-// with AssemblyScript. Runs on install (root postinstall) and from scripts/build.mjs when the wasm is missing or
-// older than its source. If the compile fails it prints one warning and exits 0: the TypeScript kernel remains.
-import { mkdir, rename, stat, writeFile } from "node:fs/promises";
+// with AssemblyScript. Runs on install (root postinstall), from scripts/build.mjs and before the tests when the
+// wasm is missing or was built from another source (dist/gemm.wasm.sha256 holds the SHA-256 of the source it was
+// built from). If the compile fails it prints one warning and exits 0: the TypeScript kernel remains.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const source = join(packageDir, "assembly", "gemm.ts");
 const output = join(packageDir, "dist", "gemm.wasm");
+const sourceHashFile = `${output}.sha256`;
 
-/** True when dist/gemm.wasm is missing or older than assembly/gemm.ts. */
+/** The SHA-256 of assembly/gemm.ts, hex. */
+export async function sourceHash() {
+  return createHash("sha256").update(await readFile(source)).digest("hex");
+}
+
+/** True when dist/gemm.wasm is missing or was not built from today's assembly/gemm.ts. */
 export async function wasmIsStale() {
-  const built = await stat(output).catch(() => undefined);
-  return built === undefined || built.mtimeMs < (await stat(source)).mtimeMs;
+  const built = await readFile(sourceHashFile, "utf8").catch(() => undefined);
+  const present = await readFile(output).then(() => true, () => false);
+  return !present || built?.trim() !== (await sourceHash());
 }
 
 /** Compiles assembly/gemm.ts to dist/gemm.wasm; throws with the compiler's first error on failure. */
@@ -35,8 +44,11 @@ export async function buildWasm() {
   await mkdir(dirname(output), { recursive: true });
   // write then rename, so a process loading the kernel meanwhile never reads half a file
   const partial = `${output}.${process.pid}.tmp`;
+  const hash = await sourceHash();
   await writeFile(partial, binary);
   await rename(partial, output);
+  await writeFile(`${sourceHashFile}.${process.pid}.tmp`, `${hash}\n`);
+  await rename(`${sourceHashFile}.${process.pid}.tmp`, sourceHashFile);
 }
 
 /** buildWasm, turning a failure into one warning line. */

@@ -2,7 +2,8 @@ import ndarray, { type NdArray } from "ndarray";
 import ops from "ndarray-ops";
 import { ShapeError, formatShape } from "./errors";
 import { broadcastShapes, broadcastTo } from "./broadcast";
-import { Tensor, allocate, sizeOf, type Data, type DType, type Shape } from "./tensor";
+import { forEachOffset } from "./indexing";
+import { Tensor, allocate, ndOf, sizeOf, type Data, type DType, type Shape } from "./tensor";
 
 type Binary = (out: NdArray, a: NdArray, b: NdArray) => unknown;
 type WithScalar = (out: NdArray, a: NdArray, s: number) => unknown;
@@ -26,26 +27,26 @@ function binary(op: string, a: Operand, b: Operand, vv: Binary, vs: WithScalar):
   if (typeof b === "number") {
     const x = a as Tensor;
     const out = empty(x.shape, x.dtype);
-    vs(out.nd, x.nd, b);
+    vs(ndOf(out), ndOf(x), b);
     return out;
   }
   const dtype = typeof a === "number" ? b.dtype : a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32";
-  const left = typeof a === "number" ? scalar(a, dtype) : a.nd;
-  const shape = broadcastShapes(op, left.shape, b.nd.shape);
+  const left = typeof a === "number" ? scalar(a, dtype) : ndOf(a);
+  const shape = broadcastShapes(op, left.shape, ndOf(b).shape);
   const out = empty(shape, dtype);
-  vv(out.nd, broadcastTo(left, shape), broadcastTo(b.nd, shape));
+  vv(ndOf(out), broadcastTo(left, shape), broadcastTo(ndOf(b), shape));
   return out;
 }
 
 function unary(x: Tensor, f: (out: NdArray, a: NdArray) => unknown): Tensor {
   const out = empty(x.shape, x.dtype);
-  f(out.nd, x.nd);
+  f(ndOf(out), ndOf(x));
   return out;
 }
 
 function inPlace(op: string, x: Tensor, other: Operand, vv: (a: NdArray, b: NdArray) => unknown, vs: (a: NdArray, s: number) => unknown): void {
   if (typeof other === "number") {
-    vs(x.nd, other);
+    vs(ndOf(x), other);
     return;
   }
   const shape = broadcastShapes(op, x.shape, other.shape);
@@ -53,8 +54,8 @@ function inPlace(op: string, x: Tensor, other: Operand, vv: (a: NdArray, b: NdAr
     throw new ShapeError(`${op}: cannot broadcast ${formatShape(other.shape)} into ${formatShape(x.shape)} in place`);
   }
   // a view of x's own buffer (x.isub(x.T)) would read values already written: read from a copy, as NumPy does
-  const source = other.nd.data === x.nd.data ? other.copy() : other;
-  vv(x.nd, broadcastTo(source.nd, shape));
+  const source = ndOf(other).data === ndOf(x).data ? other.copy() : other;
+  vv(ndOf(x), broadcastTo(ndOf(source), shape));
 }
 
 export const add = (a: Operand, b: Operand): Tensor => binary("add", a, b, ops.add, ops.adds);
@@ -77,26 +78,53 @@ export const log = (x: Tensor): Tensor => unary(x, ops.log);
 export const sqrt = (x: Tensor): Tensor => unary(x, ops.sqrt);
 export const abs = (x: Tensor): Tensor => unary(x, ops.abs);
 
+/** tanh element-wise (ndarray-ops has no tanh: Math.tanh over the elements in row-major order). */
+export function tanh(x: Tensor): Tensor {
+  const out = empty(x.shape, x.dtype);
+  const y = ndOf(out).data;
+  const src = ndOf(x).data;
+  forEachOffset(x, (at, i) => {
+    y[i] = Math.tanh(src[at]);
+  });
+  return out;
+}
+
 export const iadd = (x: Tensor, other: Operand): void => inPlace("iadd", x, other, ops.addeq, ops.addseq);
 export const isub = (x: Tensor, other: Operand): void => inPlace("isub", x, other, ops.subeq, ops.subseq);
 export const imul = (x: Tensor, other: Operand): void => inPlace("imul", x, other, ops.muleq, ops.mulseq);
 export const idiv = (x: Tensor, other: Operand): void => inPlace("idiv", x, other, ops.diveq, ops.divseq);
 export const assign = (x: Tensor, other: Operand): void => inPlace("assign", x, other, ops.assign, ops.assigns);
 
-/** In place: x -= scale * other, in one pass where x and other are contiguous and of one shape (SGD's update). */
+/**
+ * In place: x -= scale * other, in one pass (SGD's update). Each element is x - scale * other computed in float64
+ * and stored in x's dtype, whatever the operands' layout: the same bits for a contiguous operand, a transposed
+ * view or a broadcast one. In float64 that is the very result of isub(x, mul(other, scale)).
+ */
 export function isubScaled(x: Tensor, other: Tensor, scale: number): void {
   const sameShape = other.ndim === x.ndim && other.shape.every((n, d) => n === x.shape[d]);
-  if (!sameShape || !x.isContiguous || !other.isContiguous || other.nd.data === x.nd.data) {
-    isub(x, mul(other, scale));
+  // a copy (of other's own dtype, so the same values) stands in for a view, a broadcast or an alias of x
+  const source = sameShape && other.isContiguous && ndOf(other).data !== ndOf(x).data ? other : broadcastCopy("isub", other, x.shape);
+  const b = ndOf(source).data;
+  const bo = ndOf(source).offset;
+  const a = ndOf(x).data;
+  if (x.isContiguous) {
+    const ao = ndOf(x).offset;
+    const n = x.size;
+    for (let i = 0; i < n; i++) a[ao + i] -= scale * b[bo + i];
     return;
   }
-  const a = x.nd.data;
-  const b = other.nd.data;
-  const ao = x.nd.offset;
-  const bo = other.nd.offset;
-  // in float64, scale * b[i] rounds exactly as mul(other, scale) does, so both paths give the same bits
-  // (in float32 this keeps the product unrounded until the store: a little more accurate)
-  const n = x.size;
-  for (let i = 0; i < n; i++) a[ao + i] -= scale * b[bo + i];
+  forEachOffset(x, (at, i) => {
+    a[at] -= scale * b[bo + i];
+  });
 }
 
+/** `other` broadcast to `shape` as a fresh contiguous tensor of its own dtype. */
+function broadcastCopy(op: string, other: Tensor, shape: Shape): Tensor {
+  const target = broadcastShapes(op, shape, other.shape);
+  if (target.length !== shape.length || target.some((n, d) => n !== shape[d])) {
+    throw new ShapeError(`${op}: cannot broadcast ${formatShape(other.shape)} into ${formatShape(shape)} in place`);
+  }
+  const out = empty(shape, other.dtype);
+  ops.assign(ndOf(out), broadcastTo(ndOf(other), shape));
+  return out;
+}

@@ -1,18 +1,23 @@
 import ndarray from "ndarray";
 import { ShapeError, formatShape } from "./errors";
-import { Tensor, allocate, sizeOf, stridesOf, type Data } from "./tensor";
+import { Tensor, allocate, ndOf, sizeOf, stridesOf, type Data } from "./tensor";
 
 /** Calls `visit` with the buffer offset of every element of `x`, in row-major order. */
 export function forEachOffset(x: Tensor, visit: (offset: number, flatIndex: number) => void): void {
-  const { shape, stride, offset } = x.nd;
+  forEachOffsetOf(ndOf(x), visit);
+}
+
+/** forEachOffset over any layout of shape, strides and offset. */
+export function forEachOffsetOf(layout: { shape: readonly number[]; stride: readonly number[]; offset: number }, visit: (offset: number, flatIndex: number) => void): void {
+  const { shape, stride, offset } = layout;
   const ndim = shape.length;
-  if (x.size === 0) return;
+  const size = sizeOf(shape);
+  if (size === 0) return;
   if (ndim === 0) return visit(offset, 0);
   const counter = new Array<number>(ndim).fill(0);
   const last = ndim - 1;
   const n = shape[last];
   const s = stride[last];
-  const size = x.size;
   let base = offset;
   for (let flat = 0; flat < size; flat += n) {
     for (let j = 0; j < n; j++) visit(base + j * s, flat + j);
@@ -31,9 +36,9 @@ export function forEachOffset(x: Tensor, visit: (offset: number, flatIndex: numb
 
 /** The elements of `x` in row-major order, as a buffer of its dtype (the tensor's own when contiguous). */
 export function flatValues(x: Tensor): Data {
-  if (x.isContiguous) return x.nd.data.subarray(x.nd.offset, x.nd.offset + x.size);
+  if (x.isContiguous) return x.contiguousData();
   const out = allocate(x.dtype, x.size);
-  const src = x.nd.data;
+  const src = ndOf(x).data;
   forEachOffset(x, (at, i) => {
     out[i] = src[at];
   });
@@ -59,7 +64,7 @@ export function transpose(x: Tensor, axes: readonly number[]): Tensor {
   if (order.length !== ndim || new Set(order).size !== ndim) {
     throw new ShapeError(`transpose: axes [${axes.join(", ")}] are not a permutation of the ${ndim} axes of ${formatShape(x.shape)}`);
   }
-  return new Tensor(x.nd.transpose(...order));
+  return new Tensor(ndOf(x).transpose(...order));
 }
 
 export function slice(x: Tensor, start: number, end: number): Tensor {
@@ -67,7 +72,7 @@ export function slice(x: Tensor, start: number, end: number): Tensor {
   const n = x.shape[0];
   const lo = Math.min(Math.max(start < 0 ? start + n : start, 0), n);
   const hi = Math.min(Math.max(end < 0 ? end + n : end, lo), n);
-  return new Tensor(x.nd.hi(hi).lo(lo));
+  return new Tensor(ndOf(x).hi(hi).lo(lo));
 }
 
 export function take(x: Tensor, indices: ArrayLike<number>): Tensor {
@@ -76,7 +81,7 @@ export function take(x: Tensor, indices: ArrayLike<number>): Tensor {
   const rest = x.shape.slice(1);
   const rowSize = sizeOf(rest);
   const out = allocate(x.dtype, indices.length * rowSize);
-  const src = contiguous(x).nd;
+  const src = ndOf(contiguous(x));
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= n) {
@@ -97,5 +102,6 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (size ${x.size}) into ${formatShape(shape)}`);
   }
   const src = contiguous(x);
-  return new Tensor(ndarray(src.nd.data, target, stridesOf(target), src.nd.offset));
+  const { data, offset } = ndOf(src);
+  return new Tensor(ndarray(data, target, stridesOf(target), offset));
 }

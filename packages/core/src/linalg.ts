@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from "./errors";
 import { gemmKernel, type GemmKernel } from "./kernels/kernel";
 import { gemmTs } from "./kernels/ts-gemm";
 import { gemmWasm } from "./kernels/wasm-gemm";
-import { Tensor, allocate } from "./tensor";
+import { Tensor, allocate, ndOf } from "./tensor";
 
 /**
  * C (M, N) = A (M, K) · B (K, N) by `kernel` (default: gemmKernel()). A and B are read through their strides, so
@@ -13,10 +13,10 @@ export function matmul(a: Tensor, b: Tensor, kernel: GemmKernel = gemmKernel()):
   const [M, K] = a.shape;
   const N = b.shape[1];
   const out = allocate(a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32", M * N);
-  const [as0, as1] = a.nd.stride;
-  const [bs0, bs1] = b.nd.stride;
+  const A = ndOf(a);
+  const B = ndOf(b);
   const gemm = kernel === "wasm" ? gemmWasm : gemmTs;
-  gemm(M, N, K, a.nd.data, a.nd.offset, as0, as1, b.nd.data, b.nd.offset, bs0, bs1, out);
+  gemm(M, N, K, A.data, A.offset, A.stride[0], A.stride[1], B.data, B.offset, B.stride[0], B.stride[1], out);
   return Tensor.fromData(out, [M, N]);
 }
 

@@ -11,7 +11,7 @@ export interface RandomState {
  * Nothing in backprop uses Math.random.
  */
 export class Random {
-  private readonly prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
+  private prng: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
   // Box-Muller makes normals in pairs; the second waits here
   private spare: number | null = null;
 
@@ -73,8 +73,14 @@ export class Random {
     return out;
   }
 
-  /** The generator's state, to resume it later with `new Random(seed, state)`. */
+  /** The generator's state (a copy), to resume it later with `restore` or `new Random(seed, state)`. */
   state(): RandomState {
     return { prng: this.prng.state(), spare: this.spare };
+  }
+
+  /** Continues from `state` in place, so that every holder of this generator sees it. */
+  restore(state: RandomState): void {
+    this.prng = seedrandom.alea("", { state: state.prng });
+    this.spare = state.spare;
   }
 }

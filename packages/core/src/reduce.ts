@@ -1,6 +1,5 @@
-import ndarray from "ndarray";
-import { flatValues, forEachOffset, normalizeAxis } from "./indexing";
-import { Tensor, allocate, type ReduceOptions } from "./tensor";
+import { flatValues, forEachOffsetOf, normalizeAxis } from "./indexing";
+import { Tensor, allocate, ndOf, sizeOf, type ReduceOptions } from "./tensor";
 import { ShapeError, formatShape } from "./errors";
 
 /** Folds `count` values read at `data[base + k * step]` into one number. */
@@ -62,13 +61,14 @@ function reduceAlong(op: string, x: Tensor, fold: Fold, axis: number | undefined
   const ax = normalizeAxis(op, axis, x.ndim);
   const count = x.shape[ax];
   if (count === 0 && fold !== sumFold) throw new ShapeError(`${op}: cannot reduce axis ${axis} of size 0 in ${formatShape(x.shape)}`);
-  const step = x.nd.stride[ax];
-  // a view of x with the reduced axis dropped: its offsets are where each fold starts
-  const outer = new Tensor(ndarray(x.nd.data, x.shape.filter((_, d) => d !== ax), x.nd.stride.filter((_, d) => d !== ax), x.nd.offset));
+  const nd = ndOf(x);
+  const step = nd.stride[ax];
+  // x's layout with the reduced axis dropped: its offsets are where each fold starts
+  const outer = { shape: x.shape.filter((_, d) => d !== ax), stride: nd.stride.filter((_, d) => d !== ax), offset: nd.offset };
   // indices stay float64 whatever x is, so that they are exact
-  const out = allocate(fold === argmaxFold ? "float64" : x.dtype, outer.size);
-  const data = x.nd.data;
-  forEachOffset(outer, (base, i) => {
+  const out = allocate(fold === argmaxFold ? "float64" : x.dtype, sizeOf(outer.shape));
+  const data = nd.data;
+  forEachOffsetOf(outer, (base, i) => {
     out[i] = fold(data, base, step, count);
   });
   const shape = options.keepDims ? x.shape.map((n, d) => (d === ax ? 1 : n)) : outer.shape;

@@ -34,16 +34,25 @@ export function allocate(dtype: DType, size: number): Data {
   return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
 }
 
+/** The ndarray view underneath a tensor: for the core's own modules, not exported from the package. */
+export let ndOf: (x: Tensor) => NdArray<Data>;
+
 /**
  * An n-dimensional array of float64 (or float32) numbers on a scijs ndarray. Shapes, broadcasting and
  * reductions follow NumPy. Pure methods return a new tensor; the in-place ones are named `i*` (`isub`).
  */
 export class Tensor {
-  /** The ndarray view underneath: buffer, shape, strides and offset. */
-  readonly nd: NdArray<Data>;
+  // buffer, shape, strides and offset; private, so that every read and write goes through the tensor's methods
+  readonly #nd: NdArray<Data>;
 
+  static {
+    ndOf = (x) => x.#nd;
+  }
+
+  /** A tensor over a scijs ndarray of float64 or float32 (no copy); every element it addresses must lie in its data. */
   constructor(nd: NdArray<Data>) {
-    this.nd = nd;
+    checkNdarray(nd);
+    this.#nd = nd;
   }
 
   /** A tensor of `shape` over `data` in row-major order (no copy). */
@@ -55,24 +64,24 @@ export class Tensor {
   }
 
   get shape(): readonly number[] {
-    return this.nd.shape;
+    return this.#nd.shape;
   }
 
   get size(): number {
-    return this.nd.size;
+    return this.#nd.size;
   }
 
   get ndim(): number {
-    return this.nd.shape.length;
+    return this.#nd.shape.length;
   }
 
   get dtype(): DType {
-    return this.nd.data instanceof Float32Array ? "float32" : "float64";
+    return this.#nd.data instanceof Float32Array ? "float32" : "float64";
   }
 
-  /** True when the elements lie in row-major order with no gaps, so `nd.data` can be read flat from `nd.offset`. */
+  /** True when the elements lie in row-major order with no gaps in the buffer (see `contiguousData`). */
   get isContiguous(): boolean {
-    const { shape, stride } = this.nd;
+    const { shape, stride } = this.#nd;
     let step = 1;
     for (let i = shape.length - 1; i >= 0; i--) {
       if (shape[i] !== 1 && stride[i] !== step) return false;
@@ -83,12 +92,25 @@ export class Tensor {
 
   /** The element at one index per dimension; negative indices count from the end. */
   get(...index: number[]): number {
-    return this.nd.data[this.offsetOf("get", index)];
+    return this.#nd.data[this.offsetOf("get", index)];
   }
 
   /** Writes one element in place. */
   set(index: readonly number[], value: number): void {
-    this.nd.data[this.offsetOf("set", index)] = value;
+    this.#nd.data[this.offsetOf("set", index)] = value;
+  }
+
+  /**
+   * The elements of a contiguous tensor in row-major order, as a view of its own buffer (no copy): writing to it
+   * writes the tensor. For loops that must touch every element fast (an optimizer's update, numerical
+   * differentiation); anything else reads through `get`, `item` or `toArray`. A non-contiguous view (such as `T`)
+   * is refused: take `copy()` first.
+   */
+  contiguousData(): Data {
+    if (!this.isContiguous) {
+      throw new ShapeError(`contiguousData: ${this} is a non-contiguous view (strides [${this.#nd.stride.join(", ")}]); copy() it first`);
+    }
+    return this.#nd.data.subarray(this.#nd.offset, this.#nd.offset + this.size);
   }
 
   /** The single element of a tensor of size 1, as a number. */
@@ -96,7 +118,7 @@ export class Tensor {
     if (this.size !== 1) {
       throw new ShapeError(`item: only a tensor of size 1 has one item, got ${formatShape(this.shape)}`);
     }
-    return this.nd.data[this.nd.offset];
+    return this.#nd.data[this.#nd.offset];
   }
 
   /** Nested arrays of numbers, as NumPy's `tolist()`; a 0-d tensor gives a number. */
@@ -201,6 +223,10 @@ export class Tensor {
 
   sqrt(): Tensor {
     return elementwise.sqrt(this);
+  }
+
+  tanh(): Tensor {
+    return elementwise.tanh(this);
   }
 
   abs(): Tensor {
@@ -314,7 +340,7 @@ export class Tensor {
   }
 
   private offsetOf(op: string, index: readonly number[]): number {
-    const { shape, stride, offset } = this.nd;
+    const { shape, stride, offset } = this.#nd;
     if (index.length !== shape.length) {
       throw new ShapeError(`${op}: a ${shape.length}-d tensor of shape ${formatShape(shape)} needs ${shape.length} indices, got ${index.length}`);
     }
@@ -328,5 +354,31 @@ export class Tensor {
       at += i * stride[d];
     }
     return at;
+  }
+}
+
+/** Refuses an ndarray that a tensor cannot stand on: another element type, or elements outside its data. */
+function checkNdarray(nd: NdArray<Data>): void {
+  const buffer: unknown = nd?.data;
+  if (!(buffer instanceof Float64Array) && !(buffer instanceof Float32Array)) {
+    const got = (buffer as object | undefined)?.constructor?.name ?? typeof buffer;
+    throw new TypeError(`Tensor: expected an ndarray over a Float64Array or Float32Array, got ${got}`);
+  }
+  const { shape, stride, offset, data } = nd;
+  if (shape.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new ShapeError(`Tensor: shape must be non-negative integers, got [${shape.join(", ")}]`);
+  }
+  if (sizeOf(shape) === 0) return;
+  let lo = offset;
+  let hi = offset;
+  shape.forEach((n, d) => {
+    const reach = (n - 1) * stride[d];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  });
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= data.length) {
+    throw new ShapeError(
+      `Tensor: an ndarray of shape ${formatShape(shape)} with strides [${stride.join(", ")}] and offset ${offset} addresses elements ${lo} to ${hi}, but its data holds ${data.length}`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, add, arange, broadcastShapes, mul, sub, tensor } from "../src";
 import { broadcastTo } from "../src/broadcast";
+import { ndOf } from "../src/tensor";
 
 describe("broadcastShapes", () => {
   it("aligns shapes on the right and stretches size-1 axes", () => {
@@ -33,16 +34,16 @@ describe("broadcastShapes", () => {
 describe("broadcastTo", () => {
   it("is a view reading stretched axes through stride 0", () => {
     const x = tensor([[1], [2]]);
-    const v = broadcastTo(x.nd, [3, 2, 4]);
+    const v = broadcastTo(ndOf(x), [3, 2, 4]);
     expect(v.shape).toEqual([3, 2, 4]);
     expect(v.stride).toEqual([0, 1, 0]);
-    expect(v.data).toBe(x.nd.data);
+    expect(v.data).toBe(ndOf(x).data);
     expect(v.get(2, 1, 3)).toBe(2);
   });
 
   it("keeps the strides and offset of a view", () => {
     const x = arange(6).reshape(2, 3).T.slice(1); // (2, 2), strides [1, 3], offset 1
-    const v = broadcastTo(x.nd, [5, 2, 2]);
+    const v = broadcastTo(ndOf(x), [5, 2, 2]);
     expect(v.stride).toEqual([0, 1, 3]);
     expect(v.offset).toBe(1);
     expect(v.get(4, 1, 1)).toBe(5);

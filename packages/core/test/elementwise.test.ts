@@ -25,6 +25,7 @@ import {
   tensor,
   zeros,
 } from "../src";
+import { ndOf } from "../src/tensor";
 
 const a = () =>
   tensor([
@@ -88,7 +89,7 @@ describe("add / sub / mul / div (tensor with tensor)", () => {
     const x = a();
     const y = b();
     const z = x.add(y);
-    expect(z.nd.data).not.toBe(x.nd.data);
+    expect(ndOf(z).data).not.toBe(ndOf(x).data);
     expect(x.toArray()).toEqual([
       [1, -2, 3],
       [4, 5, -6],
@@ -237,6 +238,16 @@ describe("neg / exp / log / sqrt / abs", () => {
     expect(tensor([-1]).sqrt().toArray()).toEqual([NaN]);
   });
 
+  it("tanh, odd and bounded by 1, through a transposed view", () => {
+    // tanh(0.5) = (e - 1) / (e + 1) with e = exp(1), tanh(-2) = -(e^4 - 1) / (e^4 + 1)
+    const e = Math.E;
+    const y = tensor([[0.5, -2], [0, 40]]).T.tanh();
+    expect(y.shape).toEqual([2, 2]);
+    expectClose((y.toArray() as number[][]).flat(), [(e - 1) / (e + 1), 0, -(e ** 4 - 1) / (e ** 4 + 1), 1]);
+    expect(tensor([-Infinity, NaN]).tanh().toArray()).toEqual([-1, NaN]);
+    expect(tensor([0.25], { dtype: "float32" }).tanh().dtype).toBe("float32");
+  });
+
   it("abs", () => {
     expect(abs(a()).toArray()).toEqual([
       [1, 2, 3],
@@ -357,10 +368,10 @@ describe("in-place ops", () => {
 
   it("isub subtracts a same-shape tensor and returns this", () => {
     const x = a();
-    const data = x.nd.data;
+    const data = ndOf(x).data;
     const r = x.isub(b());
     expect(r).toBe(x);
-    expect(x.nd.data).toBe(data);
+    expect(ndOf(x).data).toBe(data);
     expect(x.toArray()).toEqual([
       [-1, -6, 4],
       [3.5, 0, -9],
@@ -430,7 +441,7 @@ describe("in-place ops", () => {
   it("read other through its strides", () => {
     const x = zeros([3, 2]);
     x.assign(arange(6).reshape(2, 3).T);
-    expect(Array.from(x.nd.data)).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(Array.from(ndOf(x).data)).toEqual([0, 3, 1, 4, 2, 5]);
   });
 
   it("write through a view into its base", () => {
@@ -481,7 +492,7 @@ describe("isubScaled", () => {
       [1, 2],
       [3, 4],
     ]);
-    const data = x.nd.data;
+    const data = ndOf(x).data;
     const r = x.isubScaled(
       tensor([
         [10, 20],
@@ -490,7 +501,7 @@ describe("isubScaled", () => {
       0.5,
     );
     expect(r).toBe(x);
-    expect(x.nd.data).toBe(data);
+    expect(ndOf(x).data).toBe(data);
     expect(x.toArray()).toEqual([
       [-4, -8],
       [-12, -16],
@@ -502,7 +513,28 @@ describe("isubScaled", () => {
     const W = randn([7, 5], rng);
     const dW = randn([7, 5], rng);
     const expected = W.copy().isub(dW.mul(0.1));
-    expect(Array.from(W.isubScaled(dW, 0.1).nd.data)).toEqual(Array.from(expected.nd.data));
+    expect(Array.from(ndOf(W.isubScaled(dW, 0.1)).data)).toEqual(Array.from(ndOf(expected).data));
+  });
+
+  it("gives the same bits for a non-contiguous operand as for a contiguous one, in every dtype pairing", () => {
+    // (a - scale * b) in float64, stored in x's dtype: a view must not round scale * b to float32 first
+    const values = [
+      [0.1, 0.2, 0.7],
+      [0.3, 0.7, 1e-3],
+    ];
+    for (const xType of ["float64", "float32"] as const) {
+      for (const oType of ["float64", "float32"] as const) {
+        const contiguous = tensor(values, { dtype: xType }).isubScaled(tensor(values, { dtype: oType }), 0.3);
+        const view = tensor(values, { dtype: xType }).isubScaled(tensor(values, { dtype: oType }).T.copy().T, 0.3);
+        const intoView = tensor(values, { dtype: xType }).T.copy().T.isubScaled(tensor(values, { dtype: oType }), 0.3);
+        const b = tensor(values, { dtype: oType }).toArray() as number[][];
+        const expected = (tensor(values, { dtype: xType }).toArray() as number[][]).map((row, i) => row.map((v, j) => v - 0.3 * b[i][j]));
+        const stored = tensor(expected, { dtype: xType }).toArray();
+        expect(contiguous.toArray(), `${xType} -= ${oType}`).toEqual(stored);
+        expect(view.toArray(), `${xType} -= ${oType} view`).toEqual(stored);
+        expect(intoView.toArray(), `${xType} view -= ${oType}`).toEqual(stored);
+      }
+    }
   });
 
   it("falls back to isub for broadcast, non-contiguous and aliased operands", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, Tensor, arange, forEachOffset, tensor, zeros } from "../src";
 import { contiguous, flatValues, normalizeAxis } from "../src/indexing";
+import { ndOf } from "../src/tensor";
 
 /** 0, 1, ..., 23 as (2, 3, 4). */
 const cube = () => arange(24).reshape(2, 3, 4);
@@ -52,7 +53,7 @@ describe("flatValues", () => {
     const x = arange(6).slice(2, 5);
     const v = flatValues(x);
     expect(Array.from(v)).toEqual([2, 3, 4]);
-    expect(v.buffer).toBe(x.nd.data.buffer);
+    expect(v.buffer).toBe(ndOf(x).data.buffer);
   });
 
   it("gathers a non-contiguous view into a new buffer of its dtype", () => {
@@ -60,7 +61,7 @@ describe("flatValues", () => {
     const v = flatValues(x);
     expect(v).toBeInstanceOf(Float32Array);
     expect(Array.from(v)).toEqual([0, 3, 1, 4, 2, 5]);
-    expect(v.buffer).not.toBe(x.nd.data.buffer);
+    expect(v.buffer).not.toBe(ndOf(x).data.buffer);
   });
 });
 
@@ -74,10 +75,10 @@ describe("contiguous", () => {
     const x = arange(4).reshape(2, 2);
     const c = contiguous(x, true);
     expect(c).not.toBe(x);
-    expect(c.nd.data).not.toBe(x.nd.data);
+    expect(ndOf(c).data).not.toBe(ndOf(x).data);
     const t = contiguous(x.T);
     expect(t.shape).toEqual([2, 2]);
-    expect(Array.from(t.nd.data)).toEqual([0, 2, 1, 3]);
+    expect(Array.from(ndOf(t).data)).toEqual([0, 2, 1, 3]);
   });
 });
 
@@ -171,7 +172,7 @@ describe("T / transpose", () => {
   it("is a view: same buffer, writes show both ways", () => {
     const x = zeros([2, 3]);
     const y = x.T;
-    expect(y.nd.data).toBe(x.nd.data);
+    expect(ndOf(y).data).toBe(ndOf(x).data);
     x.set([0, 2], 5);
     expect(y.get(2, 0)).toBe(5);
     y.set([1, 1], 8);
@@ -235,7 +236,7 @@ describe("slice", () => {
   it("is a view: same buffer, writes show both ways", () => {
     const base = x();
     const y = base.slice(1, 3);
-    expect(y.nd.data).toBe(base.nd.data);
+    expect(ndOf(y).data).toBe(ndOf(base).data);
     base.set([2, 0], -6);
     expect(y.get(1, 0)).toBe(-6);
     y.set([0, 2], -5);
@@ -305,7 +306,7 @@ describe("take", () => {
   it("copies: writes to the base do not show", () => {
     const base = x();
     const y = base.take([1]);
-    expect(y.nd.data).not.toBe(base.nd.data);
+    expect(ndOf(y).data).not.toBe(ndOf(base).data);
     base.set([1, 0], 100);
     expect(y.get(0, 0)).toBe(3);
   });
@@ -357,7 +358,7 @@ describe("reshape", () => {
   it("is a view when contiguous", () => {
     const x = arange(6);
     const y = x.reshape(2, 3);
-    expect(y.nd.data).toBe(x.nd.data);
+    expect(ndOf(y).data).toBe(ndOf(x).data);
     x.set([4], 40);
     expect(y.get(1, 1)).toBe(40);
     y.set([0, 0], -1);
@@ -372,7 +373,7 @@ describe("reshape", () => {
       [8, 9],
       [10, 11],
     ]);
-    expect(y.nd.data).toBe(base.nd.data);
+    expect(ndOf(y).data).toBe(ndOf(base).data);
   });
 
   it("copies a transposed view, in row-major order", () => {
@@ -380,7 +381,7 @@ describe("reshape", () => {
     const y = x.T.reshape(6);
     expect(y.shape).toEqual([6]);
     expect(y.toArray()).toEqual([0, 3, 1, 4, 2, 5]);
-    expect(y.nd.data).not.toBe(x.nd.data);
+    expect(ndOf(y).data).not.toBe(ndOf(x).data);
     x.set([0, 1], 100);
     expect(y.get(2)).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Random, ShapeError, Tensor, arange, dot, tensor, zeros } from "../src";
 import { matmul } from "../src/linalg";
+import { ndOf } from "../src/tensor";
 
 const A = () =>
   tensor([
@@ -156,7 +157,7 @@ describe("dot: views", () => {
     const a = x();
     const b = dout();
     const y = a.T.dot(b);
-    expect(y.nd.data).not.toBe(a.nd.data);
+    expect(ndOf(y).data).not.toBe(ndOf(a).data);
     expect(a.toArray()).toEqual([
       [1, 2],
       [3, 4],
@@ -191,13 +192,13 @@ describe("dot: against a naive triple loop", () => {
   it("a right operand with a column step (every other column)", () => {
     // (13, 10) whose even columns are b: strides [10, 2]
     const wide = tensor(b.map((row) => row.flatMap((v) => [v, 99])));
-    const stepped = new Tensor(wide.nd.step(1, 2));
+    const stepped = new Tensor(ndOf(wide).step(1, 2));
     expect(stepped.shape).toEqual([13, 5]);
     expectMatrixClose(tensor(a).dot(stepped), expected);
   });
 
   it("a left operand with reversed rows", () => {
-    const reversed = new Tensor(tensor([...a].reverse()).nd.step(-1, 1));
+    const reversed = new Tensor(ndOf(tensor([...a].reverse())).step(-1, 1));
     expectMatrixClose(reversed.dot(tensor(b)), expected);
   });
 
@@ -261,7 +262,7 @@ describe("matmul", () => {
     const y = matmul(A(), A().T);
     expect(y.shape).toEqual([2, 2]);
     expect(y.isContiguous).toBe(true);
-    expect(Array.from(y.nd.data)).toEqual([14, 32, 32, 77]);
+    expect(Array.from(ndOf(y).data)).toEqual([14, 32, 32, 77]);
   });
 });
 

@@ -166,6 +166,19 @@ describe("Random.choice", () => {
   });
 });
 
+describe("Random.restore", () => {
+  it("continues in place from a saved state, spare normal included, for every holder of the generator", () => {
+    const r = new Random(5);
+    r.normal();
+    const saved = r.state();
+    const holder = { rng: r };
+    const expected = [r.normal(), r.random(), r.normal(), r.int(10)];
+    r.random();
+    r.restore(saved);
+    expect([holder.rng.normal(), holder.rng.random(), holder.rng.normal(), holder.rng.int(10)]).toEqual(expected);
+  });
+});
+
 describe("Random.state", () => {
   it("resumes exactly, including a pending Box-Muller spare", () => {
     const r = new Random(9);

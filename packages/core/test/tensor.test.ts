@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import ndarray from "ndarray";
 import { ShapeError, Tensor, arange, tensor, zeros } from "../src";
-import { allocate, sizeOf, stridesOf } from "../src/tensor";
+import { allocate, sizeOf, stridesOf, ndOf } from "../src/tensor";
 
 describe("stridesOf / sizeOf / allocate", () => {
   it("gives row-major strides", () => {
@@ -34,7 +35,7 @@ describe("Tensor.fromData", () => {
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    expect(x.nd.data).toBe(data);
+    expect(ndOf(x).data).toBe(data);
     data[4] = 50;
     expect(x.get(1, 1)).toBe(50);
   });
@@ -42,6 +43,56 @@ describe("Tensor.fromData", () => {
   it("throws when the buffer does not fill the shape", () => {
     expect(() => Tensor.fromData(new Float64Array(5), [2, 3])).toThrow(ShapeError);
     expect(() => Tensor.fromData(new Float64Array(5), [2, 3])).toThrow(/^fromData: 5 values cannot fill shape \(2, 3\)$/);
+  });
+});
+
+describe("new Tensor(ndarray)", () => {
+  it("wraps an ndarray whose elements all lie in its data", () => {
+    const x = new Tensor(ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [3, 2], [1, 3], 0));
+    expect(x.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    // a reversed view starts at its last element
+    expect(new Tensor(ndarray(new Float64Array([1, 2, 3]), [3], [-1], 2)).toArray()).toEqual([3, 2, 1]);
+    expect(new Tensor(ndarray(new Float64Array(0), [0, 5])).size).toBe(0);
+  });
+
+  it("refuses data shorter than the shape, or elements before the start", () => {
+    expect(() => new Tensor(ndarray(new Float64Array(5), [2, 3]))).toThrow(ShapeError);
+    expect(() => new Tensor(ndarray(new Float64Array(5), [2, 3]))).toThrow(
+      /^Tensor: an ndarray of shape \(2, 3\) with strides \[3, 1\] and offset 0 addresses elements 0 to 5, but its data holds 5$/,
+    );
+    expect(() => new Tensor(ndarray(new Float64Array(6), [2, 3], [3, 1], 1))).toThrow(/addresses elements 1 to 6, but its data holds 6$/);
+    expect(() => new Tensor(ndarray(new Float64Array(3), [3], [-1], 1))).toThrow(/addresses elements -1 to 1/);
+  });
+
+  it("refuses an element type other than float64 and float32", () => {
+    expect(() => new Tensor(ndarray(new Int32Array(4), [4]) as never)).toThrow(/^Tensor: expected an ndarray over a Float64Array or Float32Array, got Int32Array$/);
+    expect(() => new Tensor(ndarray([1, 2], [2]) as never)).toThrow(/got Array$/);
+  });
+});
+
+describe("contiguousData", () => {
+  it("is a view of the tensor's own buffer, from its offset, in row-major order", () => {
+    const base = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const rows = base.slice(1);
+    const data = rows.contiguousData();
+    expect(Array.from(data)).toEqual([3, 4, 5, 6]);
+    data[0] = 30;
+    expect(base.get(1, 0)).toBe(30);
+    expect(base.contiguousData()).toBeInstanceOf(Float64Array);
+    expect(tensor([1], { dtype: "float32" }).contiguousData()).toBeInstanceOf(Float32Array);
+  });
+
+  it("refuses a non-contiguous view", () => {
+    expect(() => arange(6).reshape(2, 3).T.contiguousData()).toThrow(/^contiguousData: Tensor\(3, 2\) float64 is a non-contiguous view \(strides \[1, 3\]\); copy\(\) it first$/);
+    expect(Array.from(arange(6).reshape(2, 3).T.copy().contiguousData())).toEqual([0, 3, 1, 4, 2, 5]);
   });
 });
 
@@ -230,7 +281,7 @@ describe("copy", () => {
       [1, 2],
       [3, 4],
     ]);
-    expect(c.nd.data).not.toBe(x.nd.data);
+    expect(ndOf(c).data).not.toBe(ndOf(x).data);
     c.set([0, 0], 10);
     x.set([1, 1], 40);
     expect(x.get(0, 0)).toBe(1);
@@ -242,13 +293,13 @@ describe("copy", () => {
     const c = x.T.copy();
     expect(c.shape).toEqual([3, 2]);
     expect(c.isContiguous).toBe(true);
-    expect(Array.from(c.nd.data)).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(Array.from(ndOf(c).data)).toEqual([0, 3, 1, 4, 2, 5]);
   });
 
   it("copies only the view's elements", () => {
     const c = arange(6).slice(2, 4).copy();
-    expect(c.nd.offset).toBe(0);
-    expect(Array.from(c.nd.data)).toEqual([2, 3]);
+    expect(ndOf(c).offset).toBe(0);
+    expect(Array.from(ndOf(c).data)).toEqual([2, 3]);
   });
 
   it("keeps the dtype", () => {
@@ -267,20 +318,20 @@ describe("astype", () => {
   it("converts float32 to float64", () => {
     const y = tensor([0.5, 0.1], { dtype: "float32" }).astype("float64");
     expect(y.dtype).toBe("float64");
-    expect(y.nd.data).toBeInstanceOf(Float64Array);
+    expect(ndOf(y).data).toBeInstanceOf(Float64Array);
     expect(y.toArray()).toEqual([0.5, 0.10000000149011612]);
   });
 
   it("copies even when the dtype is unchanged", () => {
     const x = tensor([1, 2]);
     const y = x.astype("float64");
-    expect(y.nd.data).not.toBe(x.nd.data);
+    expect(ndOf(y).data).not.toBe(ndOf(x).data);
     expect(y.toArray()).toEqual([1, 2]);
   });
 
   it("converts a transposed view in row-major order", () => {
     const y = arange(6).reshape(2, 3).T.astype("float32");
     expect(y.shape).toEqual([3, 2]);
-    expect(Array.from(y.nd.data)).toEqual([0, 3, 1, 4, 2, 5]);
+    expect(Array.from(ndOf(y).data)).toEqual([0, 3, 1, 4, 2, 5]);
   });
 });

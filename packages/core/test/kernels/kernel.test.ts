@@ -1,5 +1,16 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chooseKernel } from "../../src/kernels/kernel";
+import { chooseKernel, gemmKernel } from "../../src/kernels/kernel";
+
+describe("the WebAssembly kernel under test", () => {
+  it("is the one built from today's assembly/gemm.ts, and the one the tests use", () => {
+    const source = readFileSync(new URL("../../assembly/gemm.ts", import.meta.url));
+    const built = readFileSync(new URL("../../dist/gemm.wasm.sha256", import.meta.url), "utf8").trim();
+    expect(built).toBe(createHash("sha256").update(source).digest("hex"));
+    if (process.env.BACKPROP_KERNEL !== "ts") expect(gemmKernel()).toBe("wasm");
+  });
+});
 
 const loads = () => {};
 const fails = () => {
