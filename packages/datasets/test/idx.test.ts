@@ -135,11 +135,11 @@ describe("loadIdxDirectory", () => {
     const { x, t } = train.batch([1, 3]);
     expect(x.shape).toEqual([2, 784]);
     expect(t.shape).toEqual([2]);
-    expect(Array.from(x.nd.data.subarray(0, 3))).toEqual([50 / 255, 51 / 255, 52 / 255]);
-    expect([x.nd.data[205], x.nd.data[206]]).toEqual([1, 0]);
-    expect(x.nd.data[784]).toBe(150 / 255);
-    expect(Array.from(t.nd.data)).toEqual([0, 2]);
-    expect(Array.from(test.all().t.nd.data)).toEqual(TEST_LABELS);
+    expect(Array.from(x.contiguousData().subarray(0, 3))).toEqual([50 / 255, 51 / 255, 52 / 255]);
+    expect([x.contiguousData()[205], x.contiguousData()[206]]).toEqual([1, 0]);
+    expect(x.contiguousData()[784]).toBe(150 / 255);
+    expect(Array.from(t.contiguousData())).toEqual([0, 2]);
+    expect(Array.from(test.all().t.contiguousData())).toEqual(TEST_LABELS);
   });
 
   it("shapes the tensors by the options: (N, 1, 28, 28) integers and (N, 10) one-hot", () => {
@@ -147,8 +147,8 @@ describe("loadIdxDirectory", () => {
     const { x, t } = train.batch([2]);
     expect(x.shape).toEqual([1, 1, 28, 28]);
     expect(t.shape).toEqual([1, 10]);
-    expect(Array.from(x.nd.data.subarray(0, 3))).toEqual([100, 101, 102]);
-    expect(Array.from(t.nd.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(Array.from(x.contiguousData().subarray(0, 3))).toEqual([100, 101, 102]);
+    expect(Array.from(t.contiguousData())).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 
   it("gives identical results for raw and gzip files", () => {
@@ -157,7 +157,7 @@ describe("loadIdxDirectory", () => {
     for (const set of ["train", "test"] as const) {
       expect(Buffer.from(gz[set].pixels).equals(Buffer.from(raw[set].pixels))).toBe(true);
       expect([...gz[set].labels]).toEqual([...raw[set].labels]);
-      expect(Array.from(gz[set].all().x.nd.data)).toEqual(Array.from(raw[set].all().x.nd.data));
+      expect(Array.from(gz[set].all().x.contiguousData())).toEqual(Array.from(raw[set].all().x.contiguousData()));
     }
   });
 
@@ -217,9 +217,9 @@ describe("loadMnist({ dir })", () => {
     expect(mnist.xTrain.shape).toEqual([4, 784]);
     expect(mnist.tTrain.shape).toEqual([4, 10]);
     expect(mnist.xTest.shape).toEqual([3, 784]);
-    expect(Array.from(mnist.tTest.argmax(1).nd.data)).toEqual(TEST_LABELS);
-    expect(mnist.xTrain.nd.data[784]).toBe(50 / 255);
-    expect(Array.from(loadMnist({ dir }).tTrain.nd.data)).toEqual(TRAIN_LABELS);
+    expect(Array.from(mnist.tTest.argmax(1).contiguousData())).toEqual(TEST_LABELS);
+    expect(mnist.xTrain.contiguousData()[784]).toBe(50 / 255);
+    expect(Array.from(loadMnist({ dir }).tTrain.contiguousData())).toEqual(TRAIN_LABELS);
   });
 });
 
@@ -384,8 +384,8 @@ describe("the original MNIST files", () => {
     const raw = gunzipSync(readFileSync(join(MNIST_DIR, "train-images-idx3-ubyte.gz"))).subarray(16, 16 + 2 * 784);
     const { x, t } = mnist.train.batch([0, 1]);
     expect(x.shape).toEqual([2, 784]);
-    expect(Array.from(x.nd.data)).toEqual(Array.from(raw, (p) => p / 255));
-    expect(Array.from(t.nd.data)).toEqual([5, 0]);
+    expect(Array.from(x.contiguousData())).toEqual(Array.from(raw, (p) => p / 255));
+    expect(Array.from(t.contiguousData())).toEqual([5, 0]);
     expect(mnist.train.pixels.length).toBe(60_000 * 784);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Tensor } from "@backprop/core";
 import { ImageDataset, type ImageOptions } from "../src/index";
 
 // three images of 2x3: image 0 is 0..5, image 1 is 10..15, image 2 is 250..255; labels 2, 0, 1 of 3 classes
@@ -9,8 +10,8 @@ function dataset(options: ImageOptions = {}): ImageDataset {
   return new ImageDataset(PIXELS, LABELS, 2, 3, 3, options);
 }
 
-function values(x: { nd: { data: ArrayLike<number> } }): number[] {
-  return Array.from(x.nd.data);
+function values(x: Tensor): number[] {
+  return Array.from(x.contiguousData());
 }
 
 describe("ImageDataset", () => {

@@ -34,20 +34,20 @@ function imageKey(label: number, pixels: ArrayLike<number>): string {
 
 /** Keys of the rows of x (integer pixels) with labels t (class indices). */
 function keysOf(x: Tensor, t: Tensor): string[] {
-  const data = x.nd.data;
+  const data = x.contiguousData();
   const keys: string[] = [];
-  for (let i = 0; i < t.size; i++) keys.push(imageKey(t.nd.data[i], data.subarray(i * 784, (i + 1) * 784)));
+  for (let i = 0; i < t.size; i++) keys.push(imageKey(t.contiguousData()[i], data.subarray(i * 784, (i + 1) * 784)));
   return keys;
 }
 
 function classCounts(t: Tensor): number[] {
   const counts = new Array<number>(10).fill(0);
-  for (const label of t.nd.data) counts[label]++;
+  for (const label of t.contiguousData()) counts[label]++;
   return counts;
 }
 
 function bytesOf(x: Tensor): Buffer {
-  return Buffer.from(x.nd.data.buffer, x.nd.data.byteOffset, x.nd.data.byteLength);
+  return Buffer.from(x.contiguousData().buffer, x.contiguousData().byteOffset, x.contiguousData().byteLength);
 }
 
 function sameBits(a: Mnist, b: Mnist): boolean {
@@ -64,7 +64,7 @@ describe("loadMnist", () => {
     expect(mnist.xTest.shape).toEqual([2000, 784]);
     expect(mnist.tTest.shape).toEqual([2000]);
     for (const x of [mnist.xTrain, mnist.tTrain, mnist.xTest, mnist.tTest]) expect(x.dtype).toBe("float64");
-    expect(mnist.xTrain.nd.data).toBeInstanceOf(Float64Array);
+    expect(mnist.xTrain.contiguousData()).toBeInstanceOf(Float64Array);
   });
 
   it("gives (N, 1, 28, 28) images and (N, 10) one-hot labels when asked", () => {
@@ -77,20 +77,20 @@ describe("loadMnist", () => {
 
   it("one-hot rows are 0 and 1, sum to 1 and have the label at the 1", () => {
     for (const [oneHot, t] of [[raw.tTrain, mnist.tTrain], [raw.tTest, mnist.tTest]]) {
-      expect(oneHot.nd.data.every((v) => v === 0 || v === 1)).toBe(true);
-      expect([...oneHot.sum(1).nd.data].every((s) => s === 1)).toBe(true);
-      expect([...oneHot.argmax(1).nd.data]).toEqual([...t.nd.data]);
+      expect(oneHot.contiguousData().every((v) => v === 0 || v === 1)).toBe(true);
+      expect([...oneHot.sum(1).contiguousData()].every((s) => s === 1)).toBe(true);
+      expect([...oneHot.argmax(1).contiguousData()]).toEqual([...t.contiguousData()]);
     }
   });
 
   it("labels are the class indices 0..9", () => {
-    expect(mnist.tTrain.nd.data.every((v) => Number.isInteger(v) && v >= 0 && v <= 9)).toBe(true);
-    expect(mnist.tTest.nd.data.every((v) => Number.isInteger(v) && v >= 0 && v <= 9)).toBe(true);
+    expect(mnist.tTrain.contiguousData().every((v) => Number.isInteger(v) && v >= 0 && v <= 9)).toBe(true);
+    expect(mnist.tTest.contiguousData().every((v) => Number.isInteger(v) && v >= 0 && v <= 9)).toBe(true);
   });
 
   it("without normalize, pixels are the integers 0..255", () => {
     for (const x of [raw.xTrain, raw.xTest]) {
-      expect(x.nd.data.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+      expect(x.contiguousData().every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
       expect(x.min()).toBe(0);
       expect(x.max()).toBe(255);
     }
@@ -98,15 +98,15 @@ describe("loadMnist", () => {
 
   it("with normalize, pixels are exactly k / 255 for integers k, in [0, 1]", () => {
     for (const x of [mnist.xTrain, mnist.xTest]) {
-      expect(x.nd.data.every((v) => v === Math.round(v * 255) / 255)).toBe(true);
+      expect(x.contiguousData().every((v) => v === Math.round(v * 255) / 255)).toBe(true);
       expect(x.min()).toBe(0);
       expect(x.max()).toBe(1);
     }
     // the same seed gives the same images, so the normalized pixels are the raw ones over 255.0, as NumPy's x / 255.0
-    const rawData = raw.xTrain.nd.data;
-    expect(mnist.xTrain.nd.data.every((v, i) => v === rawData[i] / 255)).toBe(true);
-    const rawTest = raw.xTest.nd.data;
-    expect(mnist.xTest.nd.data.every((v, i) => v === rawTest[i] / 255)).toBe(true);
+    const rawData = raw.xTrain.contiguousData();
+    expect(mnist.xTrain.contiguousData().every((v, i) => v === rawData[i] / 255)).toBe(true);
+    const rawTest = raw.xTest.contiguousData();
+    expect(mnist.xTest.contiguousData().every((v, i) => v === rawTest[i] / 255)).toBe(true);
   });
 
   it("train and test are disjoint and together hold each image of the package's files once, with its label", () => {
@@ -138,7 +138,7 @@ describe("loadMnist", () => {
     for (const t of [mnist.tTrain, mnist.tTest]) {
       // every block of 500 rows holds all ten digits; sorted or grouped labels would not
       for (let start = 0; start + 500 <= t.size; start += 500) {
-        expect(new Set(t.nd.data.subarray(start, start + 500)).size).toBe(10);
+        expect(new Set(t.contiguousData().subarray(start, start + 500)).size).toBe(10);
       }
     }
   });
