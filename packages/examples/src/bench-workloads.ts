@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { Random, dot, rand, randn, type DType, type Tensor } from "@backprop/core";
 import type { Mnist } from "@backprop/datasets";
-import { Trainer, TwoLayerNet, gradientCheck } from "@backprop/layers";
+import { SGD, Trainer, TwoLayerNet, gradientCheck } from "@backprop/layers";
 
 /** The seed of every network and data stream the benchmark makes. */
 export const BENCH_SEED = 0;
@@ -45,13 +45,8 @@ export function matmulWork(shape: MatmulShape): { flops: number; work: () => voi
 
 /** The book's training step through our Trainer: draw 100 digits with replacement, backprop, SGD with lr 0.1. */
 export function stepWork(mnist: Mnist, dtype: DType): () => void {
-  const trainer = new Trainer(
-    mnist.train,
-    mnist.test,
-    { hidden: HIDDEN, lr: LR, batchSize: BATCH, weightInitStd: WEIGHT_INIT_STD, seed: BENCH_SEED, iters: Number.MAX_SAFE_INTEGER, sampling: "replace", evalEvery: Number.MAX_SAFE_INTEGER, evalSamples: null, dtype },
-    INPUT,
-    OUTPUT,
-  );
+  const net = new TwoLayerNet(INPUT, HIDDEN, OUTPUT, { weightInitStd: WEIGHT_INIT_STD, seed: BENCH_SEED, dtype });
+  const trainer = new Trainer(net, new SGD(LR), mnist.train, mnist.test, { batchSize: BATCH, seed: BENCH_SEED, iters: Number.MAX_SAFE_INTEGER, sampling: "replace" });
   return () => trainer.step();
 }
 

@@ -2,22 +2,23 @@ import { DataError, loadMnist } from "@backprop/datasets";
 import { ModelFileError } from "@backprop/layers";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args";
 import { benchCommand } from "./bench-command";
-import { buyApple } from "./buy-apple";
-import { buyAppleOrange } from "./buy-apple-orange";
+import { demoCommand } from "./demo-command";
 import { evaluateCommand } from "./evaluate-command";
-import { checkTwoLayerNet } from "./gradient-check";
+import { checkNet, gradientCheckNet } from "./gradient-check";
+import { NET_FLAGS, netFlagsHelp, parseNetFlags } from "./net-flags";
 import type { Output } from "./output";
 import { RunFailed, trainCommand } from "./train-command";
 
-const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5)
+const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5 and 6)
 
 Usage: backprop <command> [flags]
 
 Commands:
-  train        train a TwoLayerNet on MNIST with mini-batch SGD
+  train        train a net of any depth on MNIST with a mini-batch optimizer
   evaluate     test a saved model: accuracy and confusion matrix
-  gradcheck    compare backprop with numerical gradients on a TwoLayerNet
-  demo NAME    the book's computational-graph demos: buy-apple, buy-apple-orange
+  gradcheck    compare backprop with numerical gradients, parameter by parameter
+  demo NAME    the book's demos: chapter 5's computational graphs, chapter 6's optimizers, initializations,
+               batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
   bench        speed and memory, side by side with a NumPy reference of the same work
 
 Run 'backprop <command> --help' for a command's flags.
@@ -25,28 +26,20 @@ Run 'backprop <command> --help' for a command's flags.
 
 const GRADCHECK_HELP = `Usage: backprop gradcheck [flags]
 
-Builds TwoLayerNet(784, hidden, 10) from --seed, takes the first --samples training digits, and compares the
-backprop gradient of every parameter with a central-difference numerical gradient (h = 1e-4), as the book's
-gradient_check.py. Prints per parameter the mean |diff| (as the book: 'W1: 5.3e-10'), the max |diff| and the
-max relative error |a - n| / max(|a|, |n|).
+Builds the net of the flags (by default the book's TwoLayerNet(784, 50, 10)) from --seed, takes the first
+--samples training digits, and compares the backprop gradient of every parameter (gamma and beta included) with a
+central-difference numerical gradient (h = 1e-4) of the training-mode loss, weight decay included, as the book's
+gradient_check.py; Dropout draws one mask for both. Prints per parameter the mean |diff| (as the book:
+'W1: 5.3e-10'), the max |diff| and the max relative error |a - n| / max(|a|, |n|).
 
 Flags:
-  --samples N       digits in the batch (default 3)
-  --hidden N        hidden units (default 50)
-  --seed N          seed of the network's initial weights (default 0)
-  --tolerance X     the largest mean |diff| that passes (default 1e-6)
-  --json            print { params: { W1: { meanAbsDiff, maxAbsDiff, maxRelError }, ... }, tolerance, passed }
-  --help            this text
+${netFlagsHelp(50)}  --samples N           digits in the batch (default 3)
+  --seed N              seed of the network's initial weights and of its dropout masks (default 0)
+  --tolerance X         the largest mean |diff| that passes, for every parameter (default 1e-6)
+  --json                print { net, params: { W1: { meanAbsDiff, maxAbsDiff, maxRelError }, ... }, tolerance, passed }
+  --help                this text
 
-Exit codes: 0 every mean |diff| <= tolerance, 1 otherwise, 2 bad flags.
-`;
-
-const DEMO_HELP = `Usage: backprop demo <name>
-
-The book's computational graphs of section 5.4, with MulLayer and AddLayer on plain numbers. Each prints the
-forward price, then the backward derivatives, exactly as JavaScript computes them (as the book's Python does):
-  buy-apple          2 apples at 100, tax 1.1: price, then dApple dAppleNum dTax
-  buy-apple-orange   2 apples at 100, 3 oranges at 150, tax 1.1: price, then dAppleNum dApple dOrange dOrangeNum dTax
+Exit codes: 0 every parameter's mean |diff| <= tolerance, 1 if any is above it, 2 bad flags.
 `;
 
 /** Runs one CLI command and returns its exit code. */
@@ -61,7 +54,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
       case "gradcheck":
         return gradcheck(rest, out);
       case "demo":
-        return demo(rest, out);
+        return await demoCommand(rest, out);
       case "bench":
         return await benchCommand(rest, out);
       case undefined:
@@ -89,8 +82,8 @@ export async function run(argv: string[], out: Output): Promise<number> {
 
 function gradcheck(argv: string[], out: Output): number {
   const { values: v } = parseFlags("backprop gradcheck", argv, {
+    ...NET_FLAGS,
     samples: { type: "string" },
-    hidden: { type: "string" },
     seed: { type: "string" },
     tolerance: { type: "string" },
     json: { type: "boolean" },
@@ -102,49 +95,26 @@ function gradcheck(argv: string[], out: Output): number {
   }
   const cmd = "backprop gradcheck";
   const config = {
+    net: parseNetFlags(cmd, v, 50),
     samples: positiveInt(cmd, "samples", v.samples, 3),
-    hidden: positiveInt(cmd, "hidden", v.hidden, 50),
     seed: nonNegativeInt(cmd, "seed", v.seed, 0),
     tolerance: positiveNumber(cmd, "tolerance", v.tolerance, 1e-6),
   };
   const data = loadMnist();
-  if (config.samples > data.xTrain.shape[0]) {
-    throw new UsageError(`${cmd}: --samples must be at most the ${data.xTrain.shape[0]} training samples, got ${config.samples}`);
+  if (config.samples > data.train.length) {
+    throw new UsageError(`${cmd}: --samples must be at most the ${data.train.length} training samples, got ${config.samples}`);
   }
-  const result = checkTwoLayerNet(data, config);
+  const net = gradientCheckNet(data, config);
+  const result = checkNet(data, config, net);
   if (v.json) {
-    out.stdout(`${JSON.stringify(result)}\n`);
+    out.stdout(`${JSON.stringify({ net: String(net), ...result })}\n`);
   } else {
-    out.stdout(`gradient check: TwoLayerNet(784 -> ${config.hidden} -> 10), ${config.samples} samples, seed ${config.seed}\n`);
+    out.stdout(`gradient check: ${net}, ${config.samples} samples, seed ${config.seed}\n`);
     for (const [name, d] of Object.entries(result.params)) {
       out.stdout(`${name}: ${d.meanAbsDiff.toExponential(1)}  (max |diff| ${d.maxAbsDiff.toExponential(1)}, max rel error ${d.maxRelError.toExponential(1)})\n`);
     }
-    out.stdout(result.passed ? `passed: every mean |diff| <= ${config.tolerance.toExponential()}\n` : `FAILED: a mean |diff| is above ${config.tolerance.toExponential()}\n`);
+    const above = Object.entries(result.params).filter(([, d]) => !(d.meanAbsDiff <= config.tolerance)).map(([name]) => name);
+    out.stdout(result.passed ? `passed: every mean |diff| <= ${config.tolerance.toExponential()}\n` : `FAILED: the mean |diff| of ${above.join(", ")} is above ${config.tolerance.toExponential()}\n`);
   }
   return result.passed ? 0 : 1;
-}
-
-function demo(argv: string[], out: Output): number {
-  const { values: v, positionals } = parseFlags("backprop demo", argv, { help: { type: "boolean" } }, true);
-  if (v.help) {
-    out.stdout(DEMO_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(`backprop demo: expected one demo name (buy-apple, buy-apple-orange), got ${positionals.length}`);
-  }
-  switch (positionals[0]) {
-    case "buy-apple": {
-      const r = buyApple();
-      out.stdout(`${r.price}\n${r.dApple} ${r.dAppleNum} ${r.dTax}\n`);
-      return 0;
-    }
-    case "buy-apple-orange": {
-      const r = buyAppleOrange();
-      out.stdout(`${r.price}\n${r.dAppleNum} ${r.dApple} ${r.dOrange} ${r.dOrangeNum} ${r.dTax}\n`);
-      return 0;
-    }
-    default:
-      throw new UsageError(`backprop demo: unknown demo '${positionals[0]}' (demos: buy-apple, buy-apple-orange)`);
-  }
 }

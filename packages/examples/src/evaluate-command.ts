@@ -1,4 +1,5 @@
-import { loadModel, predictions, type TwoLayerNet } from "@backprop/layers";
+import { predictions, type ModelHeader, type Net } from "@backprop/layers";
+import { loadModel } from "@backprop/layers/node";
 import type { ImageDataset } from "@backprop/datasets";
 import { UsageError, parseFlags } from "./args";
 import { dataSource, describeData, loadData, type DataSource } from "./data";
@@ -21,7 +22,7 @@ Exit codes: 0 done, 2 bad flags or a bad model or data file.
 `;
 
 /** confusion[t][p]: how many test samples of class t the net predicts as p. */
-export function confusionMatrix(net: TwoLayerNet, test: ImageDataset): number[][] {
+export function confusionMatrix(net: Net, test: ImageDataset): number[][] {
   const confusion = Array.from({ length: test.classes }, () => new Array<number>(test.classes).fill(0));
   const { predicted, labels } = predictions(net, test);
   labels.forEach((t, i) => confusion[t][predicted[i]]++);
@@ -36,10 +37,10 @@ export function evaluateCommand(argv: string[], out: Output): number {
   }
   if (typeof v.model !== "string") throw new UsageError(`${CMD}: --model PATH is required`);
   const { net, header } = loadModel(v.model);
-  const recorded = (header.training?.config as { data?: DataSource } | undefined)?.data;
+  const recorded = recordedData(header);
   const data = v.data !== undefined ? dataSource(v.data as string) : (recorded ?? dataSource(undefined));
   const mnist = loadData(data);
-  const { inputSize, outputSize } = header.architecture;
+  const [inputSize, outputSize] = netSizes(net);
   if (mnist.test.imageSize !== inputSize || mnist.test.classes !== outputSize) {
     throw new UsageError(
       `${CMD}: the model takes ${inputSize} inputs and ${outputSize} classes, but the test images are ${mnist.test.rows}x${mnist.test.cols} = ${mnist.test.imageSize} pixels in ${mnist.test.classes} classes`,
@@ -59,4 +60,19 @@ export function evaluateCommand(argv: string[], out: Output): number {
   out.stdout(`${" ".repeat(4)}${confusion.map((_, p) => String(p).padStart(width)).join("")}\n`);
   confusion.forEach((row, t) => out.stdout(`${String(t).padStart(4)}${row.map((n) => String(n).padStart(width)).join("")}\n`));
   return 0;
+}
+
+/** The data a model or checkpoint was trained on, wherever its version keeps it. */
+function recordedData(header: ModelHeader): DataSource | undefined {
+  if (header.version === 1) {
+    const v1 = header as unknown as { training?: { config?: { data?: DataSource } }; checkpoint?: { data?: DataSource } };
+    return v1.training?.config?.data ?? v1.checkpoint?.data;
+  }
+  return header.data as DataSource | undefined;
+}
+
+/** The inputs a net takes and the classes it scores: its first Affine's input and its last one's output. */
+export function netSizes(net: Net): [number, number] {
+  const affine = net.spec().layers.filter((l) => l.type === "Affine");
+  return [affine[0]?.inputSize as number, affine.at(-1)?.outputSize as number];
 }

@@ -1,5 +1,6 @@
 import { extname } from "node:path";
-import { writeFileAtomic, type TrainingHistory } from "@backprop/layers";
+import type { TrainingHistory } from "@backprop/layers";
+import { writeFileAtomic } from "@backprop/layers/node";
 
 export const HISTORY_FORMATS = [".json", ".csv"];
 

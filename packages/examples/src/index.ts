@@ -4,7 +4,8 @@ export { trainCommand, TRAIN_DEFAULTS, DEFAULT_CHECKPOINT, RunFailed } from "./t
 export { evaluateCommand, confusionMatrix } from "./evaluate-command";
 export { writeHistory } from "./history-file";
 export { dataSource, loadData, type DataSource } from "./data";
-export { checkTwoLayerNet, type GradientCheckConfig, type GradientCheckResult } from "./gradient-check";
+export { checkNet, gradientCheckNet, type GradientCheckConfig, type GradientCheckResult } from "./gradient-check";
+export { buildNet, buildOptimizer, parseNetFlags, type NetChoice } from "./net-flags";
 export { buyApple } from "./buy-apple";
 export { buyAppleOrange } from "./buy-apple-orange";
 export { UsageError } from "./args";

@@ -1,4 +1,5 @@
 import { ShapeError, Tensor, div, formatShape } from "@backprop/core";
+import { classIndices } from "./losses/labels";
 
 // keeps log() finite when a predicted probability is 0, as the book does
 const LOG_EPSILON = 1e-7;
@@ -20,49 +21,14 @@ export function softmax(x: Tensor): Tensor {
 }
 
 /**
- * The class index of each row of `t`, which holds N class indices in [0, C) or is an (N, C) one-hot matrix.
- * `where` names the caller in errors.
- */
-export function classIndices(where: string, t: Tensor, n: number, classes: number): Int32Array {
-  const oneHot = t.ndim === 2 && t.shape[0] === n && t.shape[1] === classes;
-  if (!oneHot && !(t.ndim === 1 && t.shape[0] === n)) {
-    throw new ShapeError(`${where}: t must hold ${n} class indices in [0, ${classes}) or be (${n}, ${classes}) one-hot, got ${formatShape(t.shape)}`);
-  }
-  if (oneHot) checkOneHot(where, t);
-  const labels = oneHot ? (t.argmax(1).toArray() as number[]) : (t.toArray() as number[]);
-  const out = new Int32Array(n);
-  labels.forEach((label, i) => {
-    if (!Number.isInteger(label) || label < 0 || label >= classes) {
-      throw new RangeError(`${where}: t[${i}] = ${label} is not a class index in [0, ${classes})`);
-    }
-    out[i] = label;
-  });
-  return out;
-}
-
-// soft labels or an empty row would be read as argmax's class: refuse them rather than guess
-function checkOneHot(where: string, t: Tensor): void {
-  const [n, classes] = t.shape;
-  for (let i = 0; i < n; i++) {
-    let ones = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = t.get(i, c);
-      if (v === 1) ones++;
-      else if (v !== 0) throw new RangeError(`${where}: one-hot t must hold only 0 and 1, got t[${i}, ${c}] = ${v}`);
-    }
-    if (ones !== 1) throw new RangeError(`${where}: one-hot row t[${i}] must hold exactly one 1, got ${ones}`);
-  }
-}
-
-/**
- * Mean cross-entropy of predicted probabilities y against labels t (class indices or one-hot).
- * y: (C) or (N, C); t: (N) or (N, C) -> a number.
+ * Mean cross-entropy of predicted probabilities y against labels t (class indices or one-hot, see classIndices).
+ * y: (N, C) with t (N) or (N, C); or one sample, y (C) with t () or (C) -> a number.
  */
 export function crossEntropyError(y: Tensor, t: Tensor): number {
-  // one sample: y (C) with t a single index or a (C) one-hot row
+  // one sample is a batch of one: a 0-d t is its class index, a 1-d t its one-hot row
   const single = y.ndim === 1;
   const y2 = single ? y.reshape(1, -1) : y;
-  const t2 = single ? t.reshape(...(t.size === y.size ? [1, -1] : [-1])) : t;
+  const t2 = single ? t.reshape(...(t.ndim === 0 ? [1] : [1, -1])) : t;
   if (y2.ndim !== 2) throw new ShapeError(`crossEntropyError: y must be (C) or (N, C), got ${formatShape(y.shape)}`);
   const [n, classes] = y2.shape;
   return meanNegativeLog(y2, classIndices("crossEntropyError", t2, n, classes));

@@ -1,10 +1,16 @@
 import type { Tensor } from "@backprop/core";
-import { checkDout, notForwarded, type Layer } from "./layer";
-import { sigmoid } from "./functions";
+import { checkDout, notForwarded, type Layer, type LayerSpec } from "./layer";
+import { sigmoid } from "../functions";
 
 /** Logistic sigmoid, out = 1 / (1 + exp(-x)), element-wise.  x: any shape -> out: the same shape. */
 export class Sigmoid implements Layer {
+  static readonly type = "Sigmoid";
+  readonly tag = "sigmoid";
   private out?: Tensor;
+
+  static fromSpec(): Sigmoid {
+    return new Sigmoid();
+  }
 
   forward(x: Tensor): Tensor {
     this.out = sigmoid(x);
@@ -16,6 +22,10 @@ export class Sigmoid implements Layer {
     if (!this.out) throw notForwarded("Sigmoid");
     checkDout("Sigmoid", dout, this.out.shape);
     return dout.mul(this.out.sub(1).neg()).mul(this.out);
+  }
+
+  spec(): LayerSpec {
+    return { type: Sigmoid.type };
   }
 
   toString(): string {

@@ -1,11 +1,13 @@
 import { ShapeError, formatShape, sizeOf, type Tensor } from "@backprop/core";
-import { checkDout, notForwarded, type Layer } from "./layer";
+import { checkDout, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer";
 
 /**
  * Fully connected layer, out = x·W + b.  x: (N, D) -> out: (N, M);  W: (D, M), b: (M).
  * An input of more dimensions, such as images (N, 1, 28, 28), is flattened to (N, D) as the book does.
  */
 export class Affine implements Layer {
+  static readonly type = "Affine";
+  readonly decayed = ["W"];
   W: Tensor;
   b: Tensor;
   dW?: Tensor;
@@ -19,6 +21,15 @@ export class Affine implements Layer {
     }
     this.W = W;
     this.b = b;
+  }
+
+  /** { type: "Affine", inputSize: D, outputSize: M } -> W (D, M) and b (M) of zeros, to be loaded. */
+  static fromSpec(spec: LayerSpec, context: BuildContext): Affine {
+    const { inputSize, outputSize } = spec;
+    for (const [name, n] of Object.entries({ inputSize, outputSize })) {
+      if (!Number.isInteger(n) || (n as number) <= 0) throw new RangeError(`Affine: ${name} must be a positive integer, got ${JSON.stringify(n)}`);
+    }
+    return new Affine(context.param([inputSize as number, outputSize as number]), context.param([outputSize as number]));
   }
 
   forward(x: Tensor): Tensor {
@@ -53,6 +64,10 @@ export class Affine implements Layer {
   grads(): Record<string, Tensor> {
     if (!this.dW || !this.db) throw new Error("Affine.grads: no gradients before the first backward");
     return { W: this.dW, b: this.db };
+  }
+
+  spec(): LayerSpec {
+    return { type: Affine.type, inputSize: this.W.shape[0], outputSize: this.W.shape[1] };
   }
 
   toString(): string {

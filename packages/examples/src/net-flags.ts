@@ -1,0 +1,126 @@
+import type { DType } from "@backprop/core";
+import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
+import { UsageError, positiveNumber, type FlagSpec, type FlagValues } from "./args";
+
+/** The flags that choose a net, shared by train and gradcheck. */
+export const NET_FLAGS = {
+  hidden: { type: "string" },
+  activation: { type: "string" },
+  "weight-init-std": { type: "string" },
+  "weight-decay": { type: "string" },
+  dropout: { type: "string" },
+  "batch-norm": { type: "boolean" },
+} as const satisfies FlagSpec;
+
+export const ACTIVATIONS: Activation[] = ["relu", "sigmoid", "tanh"];
+
+/** A net as the flags chose it. */
+export interface NetChoice {
+  /** One number keeps chapter 5's TwoLayerNet; a list (`100,100`) builds a MultiLayerNet. */
+  hidden: number | number[];
+  activation: Activation;
+  weightInitStd: number | "he" | "xavier";
+  weightDecay: number;
+  /** The Dropout ratio, or null for none. */
+  dropout: number | null;
+  batchNorm: boolean;
+}
+
+/** The help lines of the net flags. */
+export function netFlagsHelp(defaultHidden: number): string {
+  return `  --hidden N[,N...]     hidden units: one number keeps the book's TwoLayerNet (default ${defaultHidden}); a list such as
+                        100,100,100 builds a MultiLayerNet of that many hidden layers
+  --activation NAME     ${ACTIVATIONS.join(", ")} (default relu; not relu builds a MultiLayerNet)
+  --weight-init-std X   standard deviation of the initial weights, or he (sqrt(2 / fan-in)) or xavier (sqrt(1 / fan-in));
+                        default 0.01 for one hidden number, he for a list (as the book's MultiLayerNet)
+  --weight-decay L      weight decay lambda: loss += L/2 * sum of W^2 (default 0)
+  --dropout RATIO       a Dropout layer of this ratio after each hidden activation (MultiLayerNetExtend)
+  --batch-norm          a BatchNormalization layer after each hidden Affine (MultiLayerNetExtend)
+`;
+}
+
+/** Reads the net flags of `command`; throws UsageError on a bad one. */
+export function parseNetFlags(command: string, v: FlagValues, defaultHidden: number): NetChoice {
+  const hidden = parseHidden(command, v.hidden, defaultHidden);
+  const activation = (v.activation as string | undefined) ?? "relu";
+  if (!ACTIVATIONS.includes(activation as Activation)) throw new UsageError(`${command}: --activation must be ${ACTIVATIONS.join(", ")}, got '${activation}'`);
+  const init = v["weight-init-std"] as string | undefined;
+  const weightInitStd = init === "he" || init === "xavier" ? init : init !== undefined ? positiveNumberOr(command, "weight-init-std", init, "a positive number, he or xavier") : Array.isArray(hidden) ? "he" : 0.01;
+  const decay = v["weight-decay"] as string | undefined;
+  const weightDecay = decay === undefined ? 0 : Number(decay);
+  if (decay !== undefined && (decay.trim() === "" || !Number.isFinite(weightDecay) || weightDecay < 0)) {
+    throw new UsageError(`${command}: --weight-decay must be a non-negative number, got '${decay}'`);
+  }
+  const ratio = v.dropout as string | undefined;
+  const dropout = ratio === undefined ? null : Number(ratio);
+  if (ratio !== undefined && (ratio.trim() === "" || !(dropout! > 0 && dropout! < 1))) throw new UsageError(`${command}: --dropout must be a ratio between 0 and 1, got '${ratio}'`);
+  return { hidden, activation: activation as Activation, weightInitStd, weightDecay, dropout, batchNorm: v["batch-norm"] === true };
+}
+
+function parseHidden(command: string, raw: string | boolean | undefined, fallback: number): number | number[] {
+  if (typeof raw !== "string") return fallback;
+  const parts = raw.split(",");
+  const sizes = parts.map((p) => (/^\s*\d+\s*$/.test(p) ? Number(p) : NaN));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`${command}: --hidden must be a positive integer or a comma-separated list of them, got '${raw}'`);
+  }
+  return parts.length === 1 ? sizes[0] : sizes;
+}
+
+function positiveNumberOr(command: string, flag: string, raw: string, expected: string): number {
+  try {
+    return positiveNumber(command, flag, raw, 0);
+  } catch {
+    throw new UsageError(`${command}: --${flag} must be ${expected}, got '${raw}'`);
+  }
+}
+
+/** The hidden sizes as a list. */
+export function hiddenSizes(choice: NetChoice): number[] {
+  return Array.isArray(choice.hidden) ? choice.hidden : [choice.hidden];
+}
+
+/**
+ * The net the flags chose: TwoLayerNet for one hidden number with ReLU and nothing else, else MultiLayerNet, or
+ * MultiLayerNetExtend with BatchNorm or Dropout. Weights from `seed`.
+ */
+export function buildNet(choice: NetChoice, inputSize: number, outputSize: number, seed: number, dtype: DType): Net {
+  const { hidden, activation, weightInitStd, weightDecay, dropout, batchNorm } = choice;
+  if (!Array.isArray(hidden) && activation === "relu" && weightDecay === 0 && dropout === null && !batchNorm) {
+    return new TwoLayerNet(inputSize, hidden, outputSize, { weightInitStd, seed, dtype });
+  }
+  const options = { activation, weightInitStd: weightInitStd as WeightInit, weightDecayLambda: weightDecay, seed, dtype };
+  if (dropout === null && !batchNorm) return new MultiLayerNet(inputSize, hiddenSizes(choice), outputSize, options);
+  return new MultiLayerNetExtend(inputSize, hiddenSizes(choice), outputSize, { ...options, useBatchnorm: batchNorm, useDropout: dropout !== null, dropoutRatio: dropout ?? undefined });
+}
+
+/** What --json reports of the net: its class, one-line description, sizes and options. */
+export function architectureOf(net: Net, choice: NetChoice): Record<string, unknown> {
+  const { layers } = net.spec();
+  const affine = layers.filter((l) => l.type === "Affine");
+  const sizes = affine.length > 0 ? [affine[0].inputSize, ...affine.map((l) => l.outputSize)] : [];
+  return {
+    name: net.name,
+    description: String(net),
+    sizes,
+    activation: choice.activation,
+    weightInitStd: choice.weightInitStd,
+    weightDecayLambda: choice.weightDecay,
+    batchNorm: choice.batchNorm,
+    dropout: choice.dropout,
+  };
+}
+
+/** The optimizer flags' names, from the registry: sgd, momentum, ... */
+export const OPTIMIZER_NAMES = OPTIMIZERS.types.map((t) => t.toLowerCase());
+
+/** Chapter 5's train_neuralnet.py trains SGD at 0.1; the other optimizers start from the book's own defaults. */
+const CLI_LR: Record<string, number> = { sgd: 0.1 };
+
+/** The optimizer of --optimizer NAME and --lr X (undefined: the default for NAME). */
+export function buildOptimizer(command: string, name: string | undefined, lr: string | undefined): Optimizer {
+  const chosen = (name ?? "sgd").toLowerCase();
+  if (!OPTIMIZER_NAMES.includes(chosen)) throw new UsageError(`${command}: --optimizer must be ${OPTIMIZER_NAMES.join(", ")}, got '${name}'`);
+  const rate = lr !== undefined ? positiveNumber(command, "lr", lr, 0) : CLI_LR[chosen];
+  return OPTIMIZERS.fromSpec({ type: chosen, ...(rate !== undefined ? { lr: rate } : {}) }, undefined);
+}

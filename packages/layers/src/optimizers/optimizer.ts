@@ -1,0 +1,90 @@
+import { ShapeError, Tensor, formatShape, zerosLike, type Data } from "@backprop/core";
+import { checkOption } from "../layers/layer";
+import { cloneState, type State } from "../training/state";
+
+/** An optimizer as JSON: its type (the class's `type`) and settings, such as { type: "Adam", lr: 0.001, ... }. */
+export interface OptimizerSpec {
+  type: string;
+  [setting: string]: unknown;
+}
+
+/**
+ * Updates parameters in place from their gradients, by name, as the book's `update(params, grads)`. What it keeps
+ * between updates (velocities, moments, a step count) is its `state()`, so that a checkpoint can carry it.
+ */
+export interface Optimizer {
+  update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void;
+  /** A snapshot of what the optimizer keeps between updates. */
+  state(): State;
+  restore(state: State): void;
+  spec(): OptimizerSpec;
+  toString(): string;
+}
+
+/** Parameters or per-parameter slots (a velocity, a moment) by name. */
+export type Slots = Record<string, Tensor>;
+
+// keeps the division finite where a squared-gradient sum is still 0, as the book does
+export const EPSILON = 1e-7;
+
+/** Throws unless every parameter has a gradient of its shape, naming the first that has not. */
+export function checkGrads(where: string, params: Slots, grads: Slots): void {
+  for (const [name, p] of Object.entries(params)) {
+    const g = grads[name];
+    if (!(g instanceof Tensor)) throw new ShapeError(`${where}: no gradient for ${name}, expected one of shape ${formatShape(p.shape)}`);
+    if (g.ndim !== p.ndim || g.shape.some((n, d) => n !== p.shape[d])) {
+      throw new ShapeError(`${where}: the gradient of ${name} is ${formatShape(g.shape)}, expected ${formatShape(p.shape)} to match the parameter`);
+    }
+  }
+}
+
+/** The slots for `params`: zeros of each one's shape and dtype the first time, else `slots` checked against them. */
+export function slotsFor(where: string, what: string, slots: Slots | null, params: Slots): Slots {
+  if (slots === null) return Object.fromEntries(Object.entries(params).map(([name, p]) => [name, zerosLike(p)]));
+  for (const [name, p] of Object.entries(params)) {
+    const s = slots[name];
+    if (!s || s.ndim !== p.ndim || s.shape.some((n, d) => n !== p.shape[d])) {
+      throw new ShapeError(`${where}: the ${what} of ${name} is ${s ? formatShape(s.shape) : "missing"}, expected ${formatShape(p.shape)} to match the parameter`);
+    }
+  }
+  return slots;
+}
+
+/** The elements of a tensor for a fused loop: its own buffer (a parameter or slot, updated in place). */
+export function elementsOf(where: string, name: string, x: Tensor): Data {
+  if (!x.isContiguous) throw new ShapeError(`${where}: ${name} is a non-contiguous view ${formatShape(x.shape)}, expected a tensor of its own`);
+  return x.contiguousData();
+}
+
+/** The elements of a gradient in row-major order (a copy when it is a view). */
+export function gradientOf(g: Tensor): Data {
+  return (g.isContiguous ? g : g.copy()).contiguousData();
+}
+
+/** The slots of a state (null before the first update), copied so that the optimizer owns them. */
+export function slotsFromState(where: string, what: string, state: State | undefined): Slots | null {
+  if (state === null) return null;
+  if (typeof state !== "object" || state instanceof Tensor || Array.isArray(state) || Object.values(state).some((s) => !(s instanceof Tensor))) {
+    throw new TypeError(`${where}.restore: ${what} must be null or tensors by parameter name, got ${JSON.stringify(state) ?? String(state)}`);
+  }
+  return cloneState(state) as Slots;
+}
+
+/** A learning rate or another positive setting. */
+export function positive(where: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${where}: ${name} must be a positive number, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+  return value;
+}
+
+/** A decay rate or momentum in [0, 1). */
+export function fraction(where: string, name: string, value: unknown): number {
+  return checkOption(where, name, value, 0, 1);
+}
+
+/** `Adam(lr 0.001, beta1 0.9, beta2 0.999)`. */
+export function describe(spec: OptimizerSpec): string {
+  const { type, ...settings } = spec;
+  return `${type}(${Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(", ")})`;
+}

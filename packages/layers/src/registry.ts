@@ -1,0 +1,42 @@
+/** A class that a registry can build from a spec: its `type` name and a static `fromSpec`. */
+export interface Registered<T, C> {
+  readonly type: string;
+  fromSpec(spec: { type: string; [option: string]: unknown }, context: C): T;
+}
+
+/**
+ * The classes a folder's index exports, by their `type`, so that model files and the command line learn of a new
+ * layer, loss or optimizer from its own file and the export line that makes it public, never from another `if`.
+ */
+export class Registry<T, C = undefined> {
+  private readonly byType = new Map<string, Registered<T, C>>();
+
+  constructor(
+    private readonly kind: string,
+    exports: Record<string, unknown>,
+  ) {
+    for (const value of Object.values(exports)) {
+      const candidate = value as Partial<Registered<T, C>> | undefined;
+      if (typeof value === "function" && typeof candidate?.type === "string" && typeof candidate.fromSpec === "function") {
+        this.byType.set(candidate.type, value as unknown as Registered<T, C>);
+      }
+    }
+  }
+
+  /** The type names, in the order of the exports. */
+  get types(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  /** The class of a type name, compared without case (`adam` finds Adam), or undefined. */
+  find(type: string): Registered<T, C> | undefined {
+    return this.byType.get(type) ?? [...this.byType.values()].find((c) => c.type.toLowerCase() === String(type).toLowerCase());
+  }
+
+  /** The object a spec describes, such as { type: "Dropout", ratio: 0.2 }. */
+  fromSpec(spec: { type: string; [option: string]: unknown }, context: C): T {
+    const found = this.find(spec?.type);
+    if (!found) throw new RangeError(`${this.kind}: unknown type ${JSON.stringify(spec?.type)}, expected one of ${this.types.join(", ")}`);
+    return found.fromSpec(spec, context);
+  }
+}

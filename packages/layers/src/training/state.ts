@@ -1,0 +1,31 @@
+import { Tensor, type Random, type RandomState } from "@backprop/core";
+
+/**
+ * What an object keeps to continue exactly where it stopped (an optimizer's moments, BatchNorm's running
+ * statistics, a generator's position): numbers, strings, booleans, null, tensors, and lists and records of them.
+ * A model or checkpoint file stores the tensors as arrays and the rest as JSON, so that nothing is forgotten.
+ */
+export type State = number | string | boolean | null | Tensor | State[] | { [key: string]: State };
+
+/** A record of states by name. */
+export type StateRecord = { [key: string]: State };
+
+/** A copy of `state` whose tensors are copies too: a snapshot that later updates cannot reach. */
+export function cloneState<S extends State>(state: S): S {
+  if (state instanceof Tensor) return state.copy() as S;
+  if (Array.isArray(state)) return state.map(cloneState) as S;
+  if (state !== null && typeof state === "object") {
+    return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, cloneState(v)])) as S;
+  }
+  return state;
+}
+
+/** A generator's state as a State. */
+export function randomState(rng: Random): State {
+  return JSON.parse(JSON.stringify(rng.state())) as State;
+}
+
+/** The inverse of randomState. */
+export function asRandomState(state: State): RandomState {
+  return state as unknown as RandomState;
+}
