@@ -27,6 +27,9 @@ export function softmax(x: Tensor): Tensor {
 export function crossEntropyError(y: Tensor, t: Tensor): number {
   // one sample is a batch of one: a 0-d t is its class index, a 1-d t its one-hot row
   const single = y.ndim === 1;
+  if (single && t.ndim !== 0 && !(t.ndim === 1 && t.shape[0] === y.shape[0])) {
+    throw new ShapeError(`crossEntropyError: for one sample y ${formatShape(y.shape)}, t must be a class index (a 0-d tensor) or a ${formatShape(y.shape)} one-hot row, got ${formatShape(t.shape)}`);
+  }
   const y2 = single ? y.reshape(1, -1) : y;
   const t2 = single ? t.reshape(...(t.ndim === 0 ? [1] : [1, -1])) : t;
   if (y2.ndim !== 2) throw new ShapeError(`crossEntropyError: y must be (C) or (N, C), got ${formatShape(y.shape)}`);

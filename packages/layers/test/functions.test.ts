@@ -62,10 +62,13 @@ describe("crossEntropyError", () => {
     expect(crossEntropyError(tensor(BOOK_Y_WRONG), tensor(BOOK_T))).toBeCloseTo(2.302584092994546, 15);
   });
 
-  test("takes the label as a class index, 0-d or one-element, as well as one-hot", () => {
+  test("takes one sample's label as a 0-d class index, as well as one-hot; its rank decides, never its size", () => {
     expect(crossEntropyError(tensor(BOOK_Y_RIGHT), tensor(2))).toBeCloseTo(0.510825457099338, 15);
-    expect(crossEntropyError(tensor(BOOK_Y_RIGHT), tensor([2]))).toBeCloseTo(0.510825457099338, 15);
     expect(crossEntropyError(tensor(BOOK_Y_WRONG), tensor(2))).toBeCloseTo(2.302584092994546, 15);
+    // a (1,) label would be a guess: an index, or a one-hot row of the wrong length?
+    expect(() => crossEntropyError(tensor(BOOK_Y_RIGHT), tensor([2]))).toThrow(
+      /^crossEntropyError: for one sample y \(10,\), t must be a class index \(a 0-d tensor\) or a \(10,\) one-hot row, got \(1,\)$/,
+    );
   });
 
   test("of a batch is the mean over its rows", () => {

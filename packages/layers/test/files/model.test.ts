@@ -2,8 +2,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { Random, randn } from "@backprop/core";
-import { Affine, ModelFileError, TwoLayerNet, loadModel, modelContents, readArrayFile, saveModel, writeArrayFile, type StoredArray } from "../src";
-import { bitsOf, useTempDir } from "./helpers";
+import { Affine, ModelFileError, TwoLayerNet, loadModel, modelContents, readArrayFile, saveModel, writeArrayFile, type StoredArray } from "../../src";
+import { bitsOf, useTempDir } from "../helpers";
 
 const ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };
 

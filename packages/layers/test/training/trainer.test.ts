@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { Random, Tensor } from "@backprop/core";
-import { DivergedError, Trainer, readArrayFile, writeArrayFile, type BatchSource, type Evaluation, type TrainerConfig, type TrainerState } from "../src";
-import { bitsOf, useTempDir } from "./helpers";
+import { DivergedError, Trainer, readArrayFile, writeArrayFile, type BatchSource, type Evaluation, type TrainerConfig, type TrainerState } from "../../src";
+import { bitsOf, useTempDir } from "../helpers";
 
 const DIM = 8;
 const CLASSES = 3;

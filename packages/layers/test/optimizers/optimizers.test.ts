@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tensor, type NestedArray, type Tensor } from "@backprop/core";
-import { AdaGrad, Adam, Momentum, SGD, type Optimizer } from "../src";
-import { expectClose, valuesOf } from "./helpers";
+import { AdaGrad, Adam, Momentum, SGD, type Optimizer } from "../../src";
+import { expectClose, valuesOf } from "../helpers";
 
 // Every expected value below comes from the book's common/optimizer.py run in NumPy on these same numbers, two
 // steps: the first with GRADS_1, the second with GRADS_2. The operations are the same in the same order, so the

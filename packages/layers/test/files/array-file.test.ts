@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { FORMAT_VERSION, MAGIC, ModelFileError, readArrayFile, writeArrayFile, writeFileAtomic } from "../src";
-import { bitsOf, useTempDir } from "./helpers";
+import { FORMAT_VERSION, MAGIC, ModelFileError, readArrayFile, writeArrayFile, writeFileAtomic } from "../../src";
+import { bitsOf, useTempDir } from "../helpers";
 
 // Values that a careless encoding loses: the sign of zero, NaN, infinities, a subnormal, the extremes.
 const W_VALUES = [-0, NaN, Infinity, -Infinity, 1e-310, Number.MAX_VALUE, Number.MIN_VALUE, 0.1];
