@@ -17,7 +17,7 @@ export { SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam } from "./optimizers";
 export { OPTIMIZERS } from "./optimizers/registry";
 export { Registry, type Registered } from "./registry";
 export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient";
-export { compareGradients, gradientsAgree, gradientCheck, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions } from "./gradient/gradient-check";
+export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check";
 export { Trainer, DivergedError, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation } from "./training/trainer";
 export { evaluateMetrics, predictions, type BatchSource } from "./training/batch-source";
 export { accuracy, METRICS, metricByName, metricKey, type Metric } from "./training/metrics";

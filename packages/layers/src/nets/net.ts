@@ -1,5 +1,5 @@
 import { Random, full, type DType, type Tensor } from "@backprop/core";
-import { numericalGradient } from "../gradient/numerical-gradient";
+import { numericalGradients } from "../gradient/gradient-check";
 import type { BuildContext, Layer, LayerSpec } from "../layers/layer";
 import { LAYERS } from "../layers/registry";
 import { classIndices } from "../losses/labels";
@@ -131,21 +131,9 @@ export class Net {
     return grads;
   }
 
-  /**
-   * Gradients of the training-mode loss by central differences (slow: two losses per parameter element). Before each
-   * loss the net's state is put back, so that every evaluation draws the same Dropout mask as `gradient` would
-   * from this state, and the net is left as it was.
-   */
+  /** Gradients of the training-mode loss by central differences, with one Dropout mask throughout (see numericalGradients). */
   numericalGradient(x: Tensor, t: Tensor): Record<string, Tensor> {
-    const saved = this.state();
-    const loss = (): number => {
-      this.restore(saved);
-      return this.loss(x, t, true);
-    };
-    const grads: Record<string, Tensor> = {};
-    for (const [name, p] of Object.entries(this.params)) grads[name] = numericalGradient(loss, p);
-    this.restore(saved);
-    return grads;
+    return numericalGradients(this, x, t);
   }
 
   /** A snapshot of what the net keeps besides its parameters: its generator and its layers' states. */

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { FORMAT_VERSION, MAGIC, ModelFileError, readArrayFile, writeArrayFile, writeFileAtomic } from "../../src";
+import { FORMAT_VERSION, MAGIC, ModelFileError, decodeArrayFile, encodeArrayFile } from "../../src";
+import { writeFileAtomic } from "../../src/node";
 import { bitsOf, useTempDir } from "../helpers";
+import { readArrayFile, writeArrayFile } from "./file-helpers";
 
 // Values that a careless encoding loses: the sign of zero, NaN, infinities, a subnormal, the extremes.
 const W_VALUES = [-0, NaN, Infinity, -Infinity, 1e-310, Number.MAX_VALUE, Number.MIN_VALUE, 0.1];
@@ -10,14 +12,17 @@ const COUNTS_VALUES = [-2147483648, 2147483647, -1, 0, 1];
 // The caller's own header fields, with non-ASCII text so that the header length must count UTF-8 bytes.
 const EXTRA = { note: "héllo ✓", step: 7, nested: { a: [1, 2], b: null } };
 
+// float32 values that a careless encoding loses: the sign of zero, a float32 subnormal, the float32 extremes.
+const HALF_VALUES = [-0, 1e-40, 3.4028234663852886e38, Math.fround(0.1)];
 // By the documented layout: W is 2 * 4 float64 = 64 bytes at 0, counts 5 int32 = 20 bytes at 64, tail 1 float64
-// = 8 bytes at 84, back to back: 92 bytes of arrays after the 12-byte prefix and the header.
+// = 8 bytes at 84, half 4 float32 = 16 bytes at 92, back to back: 108 bytes of arrays after the prefix and header.
 const ENTRIES = [
   { name: "W", dtype: "float64", shape: [2, 4], offset: 0, byteLength: 64 },
   { name: "counts", dtype: "int32", shape: [5], offset: 64, byteLength: 20 },
   { name: "tail", dtype: "float64", shape: [1], offset: 84, byteLength: 8 },
+  { name: "half", dtype: "float32", shape: [2, 2], offset: 92, byteLength: 16 },
 ];
-const ARRAYS_BYTES = 92;
+const ARRAYS_BYTES = 108;
 const PREFIX = 12;
 
 function escapeRegExp(s: string): string {
@@ -56,6 +61,7 @@ describe("model files", () => {
       W: { shape: [2, 4], data: Float64Array.from(W_VALUES) },
       counts: { shape: [5], data: Int32Array.from(COUNTS_VALUES) },
       tail: { shape: [1], data: Float64Array.from([1]) },
+      half: { shape: [2, 2], data: Float32Array.from(HALF_VALUES) },
     });
     return path;
   }
@@ -68,9 +74,12 @@ describe("model files", () => {
   }
 
   describe("round trip", () => {
-    test("float64 and int32 arrays come back bit for bit, with their names in order", () => {
+    test("float64, float32 and int32 arrays come back bit for bit, with their names in order", () => {
       const { arrays } = readArrayFile(writeGood());
-      expect([...arrays.keys()]).toEqual(["W", "counts", "tail"]);
+      expect([...arrays.keys()]).toEqual(["W", "counts", "tail", "half"]);
+      const half = arrays.get("half") as Float32Array;
+      expect(half).toBeInstanceOf(Float32Array);
+      expect(Array.from(new Uint32Array(half.buffer))).toEqual(Array.from(new Uint32Array(Float32Array.from(HALF_VALUES).buffer)));
       const W = arrays.get("W") as Float64Array;
       expect(W).toBeInstanceOf(Float64Array);
       expect(bitsOf(W)).toEqual(bitsOf(Float64Array.from(W_VALUES)));
@@ -85,8 +94,8 @@ describe("model files", () => {
     test("the header keeps the caller's fields and states format, version, kind and every array", () => {
       const { header } = readArrayFile(writeGood(), "model");
       expect(header.format).toBe("backprop");
-      expect(header.version).toBe(1);
-      expect(FORMAT_VERSION).toBe(1);
+      expect(header.version).toBe(2);
+      expect(FORMAT_VERSION).toBe(2);
       expect(header.kind).toBe("model");
       expect(header.note).toBe("héllo ✓");
       expect(header.step).toBe(7);
@@ -98,7 +107,7 @@ describe("model files", () => {
       const path = join(dir(), "a.bpm");
       writeArrayFile(path, "model", { format: "other", version: 9, kind: "checkpoint", arrays: [] }, { b: { shape: [1], data: Float64Array.from([2]) } });
       const { header } = readArrayFile(path, "model");
-      expect(header).toEqual({ format: "backprop", version: 1, kind: "model", arrays: [{ name: "b", dtype: "float64", shape: [1], offset: 0, byteLength: 8 }] });
+      expect(header).toEqual({ format: "backprop", version: 2, kind: "model", arrays: [{ name: "b", dtype: "float64", shape: [1], offset: 0, byteLength: 8 }] });
     });
 
     test("a file with no arrays, and an array of size 0", () => {
@@ -113,7 +122,7 @@ describe("model files", () => {
 
     test("writeArrayFile refuses data that does not fill its shape", () => {
       expect(() => writeArrayFile(join(dir(), "a.bpm"), "model", {}, { W: { shape: [2, 5], data: new Float64Array(8) } })).toThrow(
-        /^writeArrayFile: W has 8 values for shape \[2,5\]$/,
+        /^encodeArrayFile: W has 8 values for shape \[2,5\]$/,
       );
       expect(readdirSync(dir())).toEqual([]);
     });
@@ -148,6 +157,8 @@ describe("model files", () => {
       // 2147483647 = 0x7fffffff and 1.0 = 0x3ff0000000000000, least significant byte first
       expect([...bytes.subarray(start + 68, start + 72)]).toEqual([0xff, 0xff, 0xff, 0x7f]);
       expect([...bytes.subarray(start + 84, start + 92)]).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+      // float32: 0.1f = 0x3dcccccd, least significant byte first, as the fourth of half at 92
+      expect([...bytes.subarray(start + 104, start + 108)]).toEqual([0xcd, 0xcc, 0xcc, 0x3d]);
     });
   });
 
@@ -226,9 +237,9 @@ describe("model files", () => {
       expect(readError(writeBad(replaceInHeader(good, '"arrays":', '"arrayz":'))).message).toMatch(message);
     });
 
-    test("format version 2", () => {
-      const bytes = replaceInHeader(readFileSync(writeGood()), '"version":1', '"version":2');
-      expect(readError(writeBad(bytes)).message).toMatch(/^loadModel: bad\.bpm has format version 2, expected 1$/);
+    test("a format version it does not know", () => {
+      const bytes = replaceInHeader(readFileSync(writeGood()), '"version":2', '"version":3');
+      expect(readError(writeBad(bytes)).message).toMatch(/^loadModel: bad\.bpm has format version 3, expected 1 or 2$/);
     });
 
     test("a file of another kind than asked for", () => {
@@ -254,9 +265,24 @@ describe("model files", () => {
       expect(readError(writeBad(shape)).message).toMatch(/^loadModel: bad\.bpm has a corrupt entry for array W: \{"name":"W","dtype":"float64","shape":\[2,5\]/);
       const dtype = replaceInHeader(good, '"dtype":"int32"', '"dtype":"int16"');
       expect(readError(writeBad(dtype)).message).toMatch(/^loadModel: bad\.bpm has a corrupt entry for array counts: /);
-      // tail at 90 would end at 98, past the 92 bytes of arrays
-      const offset = replaceInHeader(good, '"offset":84', '"offset":90');
-      expect(readError(writeBad(offset)).message).toMatch(/^loadModel: bad\.bpm has a corrupt entry for array tail: /);
+      // half at 99 would end at 115, past the 108 bytes of arrays
+      const offset = replaceInHeader(good, '"offset":92', '"offset":99');
+      expect(readError(writeBad(offset)).message).toMatch(/^loadModel: bad\.bpm has a corrupt entry for array half: /);
     });
+  });
+});
+
+describe("the bytes functions, without a file", () => {
+  test("encodeArrayFile and decodeArrayFile round-trip in memory, naming the caller and the file in errors", () => {
+    const bytes = encodeArrayFile("model", { note: "x" }, { b: { shape: [2], data: Float64Array.from([1, 2]) } });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const { header, arrays } = decodeArrayFile(bytes, "in-memory.bpm");
+    expect(header.note).toBe("x");
+    expect(Array.from(arrays.get("b") as Float64Array)).toEqual([1, 2]);
+    expect(() => decodeArrayFile(bytes.subarray(0, 20), "short.bpm", { where: "loadCheckpoint" })).toThrow(/^loadCheckpoint: short\.bpm is truncated: /);
+    // a view into a larger buffer, as a file read into a pooled Buffer may be
+    const padded = new Uint8Array(bytes.length + 16);
+    padded.set(bytes, 8);
+    expect(Array.from(decodeArrayFile(padded.subarray(8, 8 + bytes.length), "view.bpm").arrays.get("b") as Float64Array)).toEqual([1, 2]);
   });
 });

@@ -1,16 +1,51 @@
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Random, randn } from "@backprop/core";
-import { Affine, ModelFileError, TwoLayerNet, loadModel, modelContents, readArrayFile, saveModel, writeArrayFile, type StoredArray } from "../../src";
+import { Random, rand, randn } from "@backprop/core";
+import {
+  Affine,
+  BatchNormalization,
+  ModelFileError,
+  MultiLayerNetExtend,
+  TwoLayerNet,
+  decodeModel,
+  encodeArrayFile,
+  encodeModel,
+  modelContents,
+  type Net,
+  type StoredArray,
+} from "../../src";
+import { loadModel, saveModel } from "../../src/node";
 import { bitsOf, useTempDir } from "../helpers";
+import { readArrayFile, writeArrayFile } from "./file-helpers";
 
-const ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };
+const FIXTURES = new URL("./fixtures/", import.meta.url);
+const V1_ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };
 
-/** The arrays of a 6-4-3 net as writeArrayFile takes them, with `changes` put in (undefined removes one). */
-function arraysWith(changes: Record<string, { shape: number[]; data: StoredArray } | undefined> = {}): Record<string, { shape: number[]; data: StoredArray }> {
-  const { arrays } = modelContents(new TwoLayerNet(6, 4, 3, { seed: 1 }));
-  const out: Record<string, { shape: number[]; data: StoredArray }> = { ...arrays };
+/** The ModelFileError that decoding `bytes` throws. */
+function decodeError(bytes: Uint8Array, name = "bad.bpm"): ModelFileError {
+  try {
+    decodeModel(bytes, name);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelFileError);
+    return error as ModelFileError;
+  }
+  throw new Error(`decodeModel(${name}) did not throw`);
+}
+
+/** A file's bytes as version 1 wrote them: the same layout, with version 1 in the header. */
+function v1Bytes(header: Record<string, unknown>, arrays: Record<string, { shape: number[]; data: StoredArray }>): Uint8Array {
+  const bytes = Buffer.from(encodeArrayFile("model", header, arrays));
+  const at = bytes.indexOf('"version":2');
+  bytes.write('"version":1', at);
+  return bytes;
+}
+
+/** The arrays of a 6-4-3 TwoLayerNet, with `changes` put in (undefined removes one). */
+function v1Arrays(changes: Record<string, { shape: number[]; data: StoredArray } | undefined> = {}): Record<string, { shape: number[]; data: StoredArray }> {
+  const net = new TwoLayerNet(6, 4, 3, { seed: 1 });
+  const out: Record<string, { shape: number[]; data: StoredArray }> = {};
+  for (const [name, p] of Object.entries(net.params)) out[name] = { shape: [...p.shape], data: Float64Array.from(p.contiguousData()) };
   for (const [name, array] of Object.entries(changes)) {
     if (array) out[name] = array;
     else delete out[name];
@@ -18,141 +53,224 @@ function arraysWith(changes: Record<string, { shape: number[]; data: StoredArray
   return out;
 }
 
-describe("saveModel and loadModel", () => {
-  const dir = useTempDir("saved-model");
+/** A trained-looking MultiLayerNetExtend with BatchNorm and Dropout: running statistics away from their start. */
+function withBatchNorm(dtype: "float64" | "float32" = "float64"): MultiLayerNetExtend {
+  const net = new MultiLayerNetExtend(6, [5, 4], 3, { useBatchnorm: true, useDropout: true, dropoutRatio: 0.2, weightDecayLambda: 0.01, seed: 2, dtype });
+  const rng = new Random("bn");
+  for (let i = 0; i < 3; i++) net.predict(rand([8, 6], rng, { dtype }).mul(3), true);
+  net.params.gamma1.assign(randn([5], rng));
+  return net;
+}
 
-  /** The ModelFileError that loadModel(path) throws. */
-  function loadError(path: string): ModelFileError {
-    try {
-      loadModel(path);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ModelFileError);
-      return error as ModelFileError;
-    }
-    throw new Error(`loadModel(${path}) did not throw`);
-  }
+const allBits = (net: Net): Record<string, bigint[]> => Object.fromEntries(Object.entries(net.params).map(([k, p]) => [k, bitsOf(p.astype("float64"))]));
 
-  test("a saved TwoLayerNet loads with the same weights bit for bit and predicts the same scores bit for bit", () => {
-    // weightInitStd 1 so that the Relu cuts and the scores are far from trivial
-    const net = new TwoLayerNet(6, 4, 3, { seed: 1, weightInitStd: 1 });
-    net.params.b1.assign(randn([4], new Random("b1")));
-    net.params.b2.assign(randn([3], new Random("b2")));
+describe("model files, version 2", () => {
+  const dir = useTempDir("model");
+
+  test("a MultiLayerNetExtend round-trips: weights, BatchNorm's running statistics and inference scores, bit for bit", () => {
+    const net = withBatchNorm();
     const path = join(dir(), "net.bpm");
-    saveModel(net, path);
+    saveModel(net, path, { data: { source: "here" }, training: { steps: 3 } });
     expect(readdirSync(dir())).toEqual(["net.bpm"]);
-    const loaded = loadModel(path).net;
+    const { net: loaded, header } = loadModel(path);
     expect(loaded).not.toBe(net);
-    for (const name of ["W1", "b1", "W2", "b2"]) {
-      expect(loaded.params[name].shape).toEqual(net.params[name].shape);
-      expect(loaded.params[name].dtype).toBe("float64");
-      expect(bitsOf(loaded.params[name]), name).toEqual(bitsOf(net.params[name]));
+    expect(String(loaded)).toBe("MultiLayerNetExtend(6 -> 5 -> 4 -> 3, batchnorm, relu, dropout 0.2, weight decay 0.01)");
+    expect(allBits(loaded)).toEqual(allBits(net));
+    for (const name of ["BatchNorm1", "BatchNorm2"]) {
+      const [a, b] = [net.layers.get(name) as BatchNormalization, loaded.layers.get(name) as BatchNormalization];
+      expect(bitsOf(b.runningMean), name).toEqual(bitsOf(a.runningMean));
+      expect(bitsOf(b.runningVar), name).toEqual(bitsOf(a.runningVar));
+      expect(a.runningVar.max()).toBeGreaterThan(0);
     }
-    const x = randn([5, 6], new Random("x"));
-    const scores = loaded.predict(x);
-    expect(scores.shape).toEqual([5, 3]);
-    expect(bitsOf(scores)).toEqual(bitsOf(net.predict(x)));
+    const x = rand([7, 6], new Random("x"));
+    expect(bitsOf(loaded.predict(x))).toEqual(bitsOf(net.predict(x)));
+    // the same dropout generator, so training-mode scores agree too
+    expect(bitsOf(loaded.predict(x, true))).toEqual(bitsOf(net.predict(x, true)));
+    expect(header.data).toEqual({ source: "here" });
+    expect(header.training).toEqual({ steps: 3 });
+    expect(header.spec).toBeUndefined();
   });
 
-  test("the header states the architecture, dtype float64 and the training record", () => {
-    const path = join(dir(), "net.bpm");
-    const training = { lr: 0.1, iters: 3, sampling: "shuffle", history: { loss: [1.1, 0.9, 0.7] }, evalSamples: null };
-    saveModel(new TwoLayerNet(6, 4, 3, { seed: 1 }), path, training);
-    const { header, arrays } = loadModel(path);
-    expect(header.kind).toBe("model");
-    expect(header.architecture).toEqual(ARCHITECTURE);
+  test("the twin: a file without BatchNorm's running statistics would not give the same inference scores", () => {
+    const net = withBatchNorm();
+    const { header, arrays } = modelContents(net);
+    const zeroed = Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, k.includes("running") ? { ...v, data: new Float64Array(v.data.length) } : v]));
+    const loaded = decodeModel(encodeArrayFile("model", header, zeroed), "zeroed.bpm").net;
+    const x = rand([7, 6], new Random("x"));
+    expect(bitsOf(loaded.predict(x))).not.toEqual(bitsOf(net.predict(x)));
+  });
+
+  test("the header lists the layers in order, the loss, the arrays by name, and the state's tensors by reference", () => {
+    const net = withBatchNorm();
+    const { header } = readArrayFile(writeModel(net, join(dir(), "net.bpm")), "model");
+    expect(header.version).toBe(2);
     expect(header.dtype).toBe("float64");
-    expect(header.training).toEqual(training);
-    expect(header.arrays.map((a) => [a.name, a.dtype, a.shape])).toEqual([
-      ["W1", "float64", [6, 4]],
-      ["b1", "float64", [4]],
-      ["W2", "float64", [4, 3]],
-      ["b2", "float64", [3]],
+    expect((header.architecture as { layers: { name: string; type: string }[] }).layers.map((l) => `${l.name}:${l.type}`)).toEqual([
+      "Affine1:Affine", "BatchNorm1:BatchNormalization", "Activation_function1:Relu", "Dropout1:Dropout",
+      "Affine2:Affine", "BatchNorm2:BatchNormalization", "Activation_function2:Relu", "Dropout2:Dropout",
+      "Affine3:Affine",
     ]);
-    expect([...arrays.keys()]).toEqual(["W1", "b1", "W2", "b2"]);
-    // the same file read as plain arrays: a "model" file
-    expect(readArrayFile(path, "model").header.training).toEqual(training);
+    expect((header.architecture as { loss: unknown }).loss).toEqual({ type: "SoftmaxWithLoss" });
+    expect(header.arrays.map((a) => a.name)).toEqual([
+      "W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3",
+      "state/layers/BatchNorm1/runningMean", "state/layers/BatchNorm1/runningVar", "state/layers/BatchNorm2/runningMean", "state/layers/BatchNorm2/runningVar",
+    ]);
+    expect((header.state as { layers: unknown }).layers).toEqual({
+      BatchNorm1: { runningMean: { $array: "state/layers/BatchNorm1/runningMean" }, runningVar: { $array: "state/layers/BatchNorm1/runningVar" } },
+      BatchNorm2: { runningMean: { $array: "state/layers/BatchNorm2/runningMean" }, runningVar: { $array: "state/layers/BatchNorm2/runningVar" } },
+    });
+  });
+
+  test("a float32 net is stored in float32, exactly, and loads as float32", () => {
+    const net = withBatchNorm("float32");
+    const path = writeModel(net, join(dir(), "f32.bpm"));
+    const { header, arrays } = readArrayFile(path);
+    expect(header.dtype).toBe("float32");
+    expect(arrays.get("W1")).toBeInstanceOf(Float32Array);
+    expect(arrays.get("state/layers/BatchNorm1/runningVar")).toBeInstanceOf(Float32Array);
+    const loaded = loadModel(path).net;
+    expect(loaded.params.W1.dtype).toBe("float32");
+    expect(allBits(loaded)).toEqual(allBits(net));
+    const x = rand([3, 6], new Random("x"), { dtype: "float32" });
+    expect(bitsOf(loaded.predict(x).astype("float64"))).toEqual(bitsOf(net.predict(x).astype("float64")));
   });
 
   test("the loaded net's layers hold its very parameter tensors", () => {
-    const path = join(dir(), "net.bpm");
-    saveModel(new TwoLayerNet(6, 4, 3, { seed: 1 }), path);
-    const { net } = loadModel(path);
-    const affine1 = net.layers.get("Affine1") as Affine;
-    const affine2 = net.layers.get("Affine2") as Affine;
-    expect(affine1.W).toBe(net.params.W1);
-    expect(affine1.b).toBe(net.params.b1);
-    expect(affine2.W).toBe(net.params.W2);
-    expect(affine2.b).toBe(net.params.b2);
+    const { net } = loadModel(writeModel(new TwoLayerNet(6, 4, 3, { seed: 1 }), join(dir(), "net.bpm")));
+    expect((net.layers.get("Affine1") as Affine).W).toBe(net.params.W1);
+    expect((net.layers.get("Affine2") as Affine).b).toBe(net.params.b2);
   });
 
   test("modelContents copies the weights: changing the net afterwards does not change them", () => {
     const net = new TwoLayerNet(6, 4, 3, { seed: 1 });
     const before = bitsOf(net.params.W1);
-    const { header, arrays } = modelContents(net);
+    const { arrays } = modelContents(net);
     net.params.W1.assign(0);
-    expect(bitsOf(arrays.W1.data)).toEqual(before);
-    expect(arrays.W1.shape).toEqual([6, 4]);
-    expect(header).toEqual({ architecture: ARCHITECTURE, dtype: "float64" });
+    expect(bitsOf(arrays.W1.data as Float64Array)).toEqual(before);
   });
 
-  test("loads a checkpoint, which holds a model, and refuses a file of another kind", () => {
+  test("saveModel writes exactly what encodeModel encodes", () => {
     const net = new TwoLayerNet(6, 4, 3, { seed: 1 });
-    const { header, arrays } = modelContents(net);
-    const checkpoint = join(dir(), "run.ckpt");
-    writeArrayFile(checkpoint, "checkpoint", { ...header, checkpoint: { iteration: 5 } }, { ...arrays, order: { shape: [3], data: Int32Array.from([2, 0, 1]) } });
-    expect(bitsOf(loadModel(checkpoint).net.params.W2)).toEqual(bitsOf(net.params.W2));
-    const other = join(dir(), "history.bpm");
-    writeArrayFile(other, "history", header, arrays);
-    expect(loadError(other).message).toMatch(/^loadModel: history\.bpm is a history file, expected a model or a checkpoint$/);
+    const path = writeModel(net, join(dir(), "net.bpm"));
+    expect(Buffer.from(readFileSync(path))).toEqual(Buffer.from(encodeModel(net)));
+    writeArrayFile(path, "model", {}, {});
+    expect(readArrayFile(path).arrays.size).toBe(0);
+  });
+
+  test("encodeModel and decodeModel work on bytes alone", () => {
+    const net = withBatchNorm();
+    const { net: loaded } = decodeModel(encodeModel(net), "in-memory.bpm");
+    expect(allBits(loaded)).toEqual(allBits(net));
+  });
+
+  describe("fails clearly on", () => {
+    const good = (): { header: Record<string, unknown>; arrays: Record<string, { shape: readonly number[]; data: StoredArray }> } => modelContents(withBatchNorm());
+
+    test("an architecture that is missing or not a list of layers", () => {
+      const { arrays } = good();
+      expect(decodeError(encodeArrayFile("model", { dtype: "float64" }, arrays)).message).toMatch(/^loadModel: bad\.bpm has architecture undefined, expected \{ name, layers: \[\.\.\.\], loss \}$/);
+      expect(decodeError(encodeArrayFile("model", { architecture: { name: "X", layers: 3, loss: { type: "SoftmaxWithLoss" } }, dtype: "float64" }, arrays)).message).toMatch(/has architecture \{"name":"X","layers":3/);
+    });
+
+    test("a layer type it does not know, or options a layer refuses", () => {
+      const { header, arrays } = good();
+      const architecture = header.architecture as { layers: Record<string, unknown>[] };
+      const unknown = { ...architecture, layers: [{ name: "Conv1", type: "Convolution" }] };
+      expect(decodeError(encodeArrayFile("model", { ...header, architecture: unknown }, arrays)).message).toMatch(
+        /^loadModel: bad\.bpm has an architecture that cannot be built: layerFromSpec: unknown type "Convolution", expected one of Affine, Relu, Sigmoid, Tanh, Dropout, BatchNormalization$/,
+      );
+      const badRatio = { ...architecture, layers: architecture.layers.map((l) => (l.type === "Dropout" ? { ...l, ratio: 2 } : l)) };
+      expect(decodeError(encodeArrayFile("model", { ...header, architecture: badRatio }, arrays)).message).toMatch(/cannot be built: Dropout: ratio must be a number in \[0, 1\), got 2$/);
+    });
+
+    test("a missing parameter, one of the wrong shape, and an int32 one", () => {
+      const { header, arrays } = good();
+      const { gamma2: _gamma2, ...missing } = arrays;
+      expect(decodeError(encodeArrayFile("model", header, missing)).message).toMatch(/^loadModel: bad\.bpm has no gamma2, expected one of shape \(4,\)$/);
+      expect(decodeError(encodeArrayFile("model", header, { ...arrays, W2: { shape: [4, 5], data: new Float64Array(20) } })).message).toMatch(
+        /^loadModel: bad\.bpm has W2 of shape \(4, 5\), expected \(5, 4\) for MultiLayerNetExtend\(6 -> 5 -> 4 -> 3, batchnorm, relu, dropout 0\.2, weight decay 0\.01\)$/,
+      );
+      expect(decodeError(encodeArrayFile("model", header, { ...arrays, b3: { shape: [3], data: Int32Array.from([1, 2, 3]) } })).message).toMatch(/^loadModel: bad\.bpm has b3 as int32, expected float64 or float32$/);
+    });
+
+    test("a dtype other than float64 or float32", () => {
+      const { header, arrays } = good();
+      expect(decodeError(encodeArrayFile("model", { ...header, dtype: "float16" }, arrays)).message).toMatch(/^loadModel: bad\.bpm has dtype "float16", expected "float64" or "float32"$/);
+    });
+
+    test("layer sizes far larger than its arrays, before allocating them", () => {
+      // an Affine of (100000, 100000) would be 10^10 float64s: the budget of the file's own arrays stops it first
+      const { header, arrays } = good();
+      const architecture = header.architecture as { layers: Record<string, unknown>[] };
+      const huge = { ...architecture, layers: architecture.layers.map((l) => (l.name === "Affine1" ? { ...l, inputSize: 100000, outputSize: 100000 } : l)) };
+      expect(decodeError(encodeArrayFile("model", { ...header, architecture: huge }, arrays)).message).toMatch(/^loadModel: bad\.bpm has an architecture whose parameters outgrow the arrays it holds$/);
+    });
+
+    test("a net state that refers to a missing array, or does not fit", () => {
+      const { header, arrays } = good();
+      const { "state/layers/BatchNorm2/runningVar": _gone, ...rest } = arrays;
+      expect(decodeError(encodeArrayFile("model", header, rest)).message).toMatch(/^loadModel: bad\.bpm refers to array state\/layers\/BatchNorm2\/runningVar, which it does not hold$/);
+      const wrong = { ...arrays, "state/layers/BatchNorm2/runningVar": { shape: [2], data: new Float64Array(2) } };
+      expect(decodeError(encodeArrayFile("model", header, wrong)).message).toMatch(
+        /^loadModel: bad\.bpm has a net state that does not fit .*: BatchNormalization\.restore: runningVar must be \(4,\), got \(2,\)$/,
+      );
+    });
+
+    test("a file of another kind, and one that does not exist", () => {
+      const { header, arrays } = good();
+      expect(decodeError(encodeArrayFile("history", header, arrays), "h.bpm").message).toMatch(/^loadModel: h\.bpm is a history file, expected a model or a checkpoint$/);
+      expect(() => loadModel(join(dir(), "nowhere.bpm"))).toThrow(/^loadModel: .*nowhere\.bpm does not exist$/);
+    });
+  });
+});
+
+describe("model files, version 1 (chapter 5's TwoLayerNet)", () => {
+  test("a file written by version 1 loads as the TwoLayerNet it holds, weights bit for bit", () => {
+    // fixtures/v1-small.bpm: saveModel(new TwoLayerNet(6, 4, 3, { seed: 1, weightInitStd: 1 }), ...) of version 1
+    const bytes = readFileSync(new URL("v1-small.bpm", FIXTURES));
+    const { net, header } = decodeModel(bytes, "v1-small.bpm");
+    expect(header.version).toBe(1);
+    expect(header.training).toEqual({ note: "chapter 5" });
+    expect(net.name).toBe("TwoLayerNet");
+    expect(allBits(net)).toEqual(allBits(new TwoLayerNet(6, 4, 3, { seed: 1, weightInitStd: 1 })));
+    // and a net saved again is version 2, with the same weights
+    expect(allBits(decodeModel(encodeModel(net), "again.bpm").net)).toEqual(allBits(net));
   });
 
   describe("fails clearly on", () => {
     test("an architecture other than TwoLayerNet, or none", () => {
-      const path = join(dir(), "bad.bpm");
-      writeArrayFile(path, "model", { architecture: { ...ARCHITECTURE, name: "ThreeLayerNet" }, dtype: "float64" }, arraysWith());
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm holds architecture "ThreeLayerNet", expected "TwoLayerNet"$/);
-      writeArrayFile(path, "model", { dtype: "float64" }, arraysWith());
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm holds architecture undefined, expected "TwoLayerNet"$/);
+      expect(decodeError(v1Bytes({ architecture: { ...V1_ARCHITECTURE, name: "ThreeLayerNet" }, dtype: "float64" }, v1Arrays())).message).toMatch(
+        /^loadModel: bad\.bpm holds architecture "ThreeLayerNet", expected "TwoLayerNet"$/,
+      );
+      expect(decodeError(v1Bytes({ dtype: "float64" }, v1Arrays())).message).toMatch(/^loadModel: bad\.bpm holds architecture undefined, expected "TwoLayerNet"$/);
     });
 
     test("sizes that are not positive integers", () => {
-      const path = join(dir(), "bad.bpm");
       for (const hiddenSize of [4.5, 0, -4, "4"]) {
-        writeArrayFile(path, "model", { architecture: { ...ARCHITECTURE, hiddenSize }, dtype: "float64" }, arraysWith());
-        expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has sizes \{.*"hiddenSize":.*\}, expected positive integers$/);
+        expect(decodeError(v1Bytes({ architecture: { ...V1_ARCHITECTURE, hiddenSize }, dtype: "float64" }, v1Arrays())).message).toMatch(
+          /^loadModel: bad\.bpm has sizes \{.*"hiddenSize":.*\}, expected positive integers$/,
+        );
       }
     });
 
-    test("a missing W2", () => {
-      const path = join(dir(), "bad.bpm");
-      writeArrayFile(path, "model", { architecture: ARCHITECTURE, dtype: "float64" }, arraysWith({ W2: undefined }));
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has no W2, expected one of shape \(4, 3\)$/);
-    });
-
-    test("W1 of the wrong shape", () => {
-      const path = join(dir(), "bad.bpm");
-      writeArrayFile(path, "model", { architecture: ARCHITECTURE, dtype: "float64" }, arraysWith({ W1: { shape: [6, 5], data: new Float64Array(30) } }));
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has W1 of shape \(6, 5\), expected \(6, 4\) for TwoLayerNet\(6 -> 4 -> 3\)$/);
-      writeArrayFile(path, "model", { architecture: ARCHITECTURE, dtype: "float64" }, arraysWith({ b2: { shape: [3, 1], data: new Float64Array(3) } }));
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has b2 of shape \(3, 1\), expected \(3,\) for TwoLayerNet\(6 -> 4 -> 3\)$/);
-    });
-
-    test("an int32 b1", () => {
-      const path = join(dir(), "bad.bpm");
-      writeArrayFile(path, "model", { architecture: ARCHITECTURE, dtype: "float64" }, arraysWith({ b1: { shape: [4], data: Int32Array.from([1, 2, 3, 4]) } }));
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has b1 as int32, expected float64$/);
+    test("a missing W2, W1 of the wrong shape, an int32 b1", () => {
+      const header = { architecture: V1_ARCHITECTURE, dtype: "float64" };
+      expect(decodeError(v1Bytes(header, v1Arrays({ W2: undefined }))).message).toMatch(/^loadModel: bad\.bpm has no W2, expected one of shape \(4, 3\)$/);
+      expect(decodeError(v1Bytes(header, v1Arrays({ W1: { shape: [6, 5], data: new Float64Array(30) } }))).message).toMatch(
+        /^loadModel: bad\.bpm has W1 of shape \(6, 5\), expected \(6, 4\) for TwoLayerNet\(6 -> 4 -> 3\)$/,
+      );
+      expect(decodeError(v1Bytes(header, v1Arrays({ b1: { shape: [4], data: Int32Array.from([1, 2, 3, 4]) } }))).message).toMatch(/^loadModel: bad\.bpm has b1 as int32, expected float64$/);
     });
 
     test("sizes far larger than the weights, before allocating a network of that size", () => {
-      // a (100000, 100000) W1 would be 10^10 float64s: the shape check must come before building the net
-      const path = join(dir(), "bad.bpm");
-      writeArrayFile(path, "model", { architecture: { ...ARCHITECTURE, inputSize: 100000, hiddenSize: 100000 }, dtype: "float64" }, arraysWith());
-      expect(loadError(path).message).toMatch(/^loadModel: bad\.bpm has W1 of shape \(6, 4\), expected \(100000, 100000\) for TwoLayerNet\(100000 -> 100000 -> 3\)$/);
-    });
-
-    test("a file that is not a model file at all, through readArrayFile's checks", () => {
-      const path = join(dir(), "nowhere.bpm");
-      expect(loadError(path).message).toMatch(/^loadModel: .*nowhere\.bpm does not exist$/);
+      const header = { architecture: { ...V1_ARCHITECTURE, inputSize: 100000, hiddenSize: 100000 }, dtype: "float64" };
+      expect(decodeError(v1Bytes(header, v1Arrays())).message).toMatch(/^loadModel: bad\.bpm has W1 of shape \(6, 4\), expected \(100000, 100000\) for TwoLayerNet\(100000 -> 100000 -> 3\)$/);
     });
   });
 });
+
+/** Saves `net` at `path` and returns the path. */
+function writeModel(net: Net, path: string): string {
+  saveModel(net, path);
+  return path;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, randn, tensor, zeros } from "@backprop/core";
-import { NUMERICAL_H, checkLayer, compareGradients, gradientCheck, numericalGradient, type Differentiable, type Layer } from "../../src";
+import { NUMERICAL_H, checkLayer, compareGradients, gradientCheck, numericalGradient, gradientsAgree, checkLoss, SoftmaxWithLoss, type GradientDiff, type Differentiable, type Layer, type LayerSpec } from "../../src";
 import { expectClose, valuesOf } from "../helpers";
 
 // The test functions below are polynomials of degree <= 2 in each element, for which the central difference
@@ -175,6 +175,10 @@ class Scale implements Layer {
   grads(): Record<string, Tensor> {
     return { s: this.ds as Tensor };
   }
+
+  spec(): LayerSpec {
+    return { type: "Scale" };
+  }
 }
 
 describe("checkLayer", () => {
@@ -208,7 +212,35 @@ describe("checkLayer", () => {
 
 describe("checkLayer dtype", () => {
   test("refuses float32, since central differences need float64", () => {
-    const layer: Layer = { forward: (x) => x, backward: (dout) => dout };
+    const layer: Layer = { forward: (x) => x, backward: (dout) => dout, spec: () => ({ type: "Identity" }) };
     expect(() => checkLayer(layer, zeros([2], { dtype: "float32" }), new Random(0))).toThrow(/^checkLayer: x is float32, expected float64$/);
+  });
+});
+
+describe("gradientsAgree", () => {
+  const diff = (meanAbsDiff: number): GradientDiff => ({ meanAbsDiff, maxAbsDiff: meanAbsDiff, maxRelError: 0 });
+
+  test("passes when every parameter is within the tolerance, and fails when only one of several is not", () => {
+    expect(gradientsAgree({ W1: diff(1e-9), b1: diff(1e-7), W2: diff(1e-6) }, 1e-6)).toBe(true);
+    expect(gradientsAgree({ W1: diff(1e-9), b1: diff(2e-6), W2: diff(1e-9) }, 1e-6)).toBe(false);
+    expect(gradientsAgree({ W1: diff(1e-9), b1: diff(1e-9), W2: diff(1e-9), b2: diff(1e-3) }, 1e-6)).toBe(false);
+  });
+
+  test("fails a NaN difference, which no comparison with > would catch", () => {
+    expect(gradientsAgree({ W1: diff(NaN), b1: diff(0) }, 1e-6)).toBe(false);
+  });
+});
+
+describe("checkLoss", () => {
+  test("passes SoftmaxWithLoss, and fails a loss whose backward forgets the 1 / N", () => {
+    const rng = new Random("check-loss");
+    const y = randn([4, 3], rng);
+    const t = tensor([0, 2, 1, 2]);
+    // the 1e-7 inside the log is seen by the numerical gradient only: ~1e-7 / (N y_t), y_t >= 0.05 here
+    expect(checkLoss(new SoftmaxWithLoss(), y, t).maxAbsDiff).toBeLessThan(1e-5);
+    const wrong = new SoftmaxWithLoss();
+    const backward = wrong.backward.bind(wrong);
+    wrong.backward = (dout = 1) => backward(dout).mul(4);
+    expect(checkLoss(wrong, y, t).maxAbsDiff).toBeGreaterThan(0.01);
   });
 });

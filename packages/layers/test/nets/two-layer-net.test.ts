@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, rand, randn, tensor, zeros } from "@backprop/core";
-import { Affine, Relu, SGD, TwoLayerNet, gradientCheck } from "../../src";
+import { Affine, Relu, SGD, SoftmaxWithLoss, TwoLayerNet, gradientCheck } from "../../src";
 import { bitsOf, oneHot, valuesOf } from "../helpers";
 
 // Mean |backprop - numerical| per parameter, as the book's gradient_check.py reports it. The central difference
@@ -132,7 +132,7 @@ describe("TwoLayerNet", () => {
     const { net, x, t } = smallProblem();
     const result = gradientCheck(net, x, t);
     // the condition under which GRADIENT_CHECK_TOLERANCE holds
-    expect(net.lastLayer.y?.min()).toBeGreaterThan(0.1);
+    expect((net.lastLayer as SoftmaxWithLoss).y?.min()).toBeGreaterThan(0.1);
     expect(Object.keys(result)).toEqual(["W1", "b1", "W2", "b2"]);
     for (const diff of Object.values(result)) expect(diff.meanAbsDiff).toBeLessThan(GRADIENT_CHECK_TOLERANCE);
   });
@@ -229,7 +229,7 @@ describe("TwoLayerNet", () => {
   });
 
   test("toString", () => {
-    expect(String(new TwoLayerNet(784, 50, 10))).toBe("TwoLayerNet(784 -> 50 -> 10)");
+    expect(String(new TwoLayerNet(784, 50, 10))).toBe("TwoLayerNet(784 -> 50 -> 10, relu)");
   });
 
   test("refuses sizes that are not positive integers", () => {

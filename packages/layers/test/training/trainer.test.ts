@@ -1,8 +1,22 @@
-import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { Random, Tensor } from "@backprop/core";
-import { DivergedError, Trainer, readArrayFile, writeArrayFile, type BatchSource, type Evaluation, type TrainerConfig, type TrainerState } from "../../src";
-import { bitsOf, useTempDir } from "../helpers";
+import {
+  Adam,
+  DivergedError,
+  MultiLayerNetExtend,
+  SGD,
+  Trainer,
+  TwoLayerNet,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  resumeTrainer,
+  type BatchSource,
+  type Evaluation,
+  type Net,
+  type Optimizer,
+  type TrainerOptions,
+} from "../../src";
+import { bitsOf } from "../helpers";
 
 const DIM = 8;
 const CLASSES = 3;
@@ -61,11 +75,21 @@ function data(trainSize = 120): { train: Rows; test: Rows } {
   return { train: blobs(trainSize, rng), test: blobs(60, rng) };
 }
 
-const BASE: TrainerConfig = { hidden: 8, lr: 0.1, batchSize: 10, weightInitStd: 0.1, seed: 1, iters: 40, sampling: "shuffle", evalEvery: 10, evalSamples: 30 };
+const BASE: TrainerOptions = { batchSize: 10, seed: 1, iters: 40, sampling: "shuffle", evalEvery: 10, evalSamples: 30 };
 
-function trainer(config: Partial<TrainerConfig> = {}, sources = data()): Trainer {
-  return new Trainer(sources.train, sources.test, { ...BASE, ...config }, DIM, CLASSES);
+/** How a test's trainer is made: a schedule, and the net and optimizer (a TwoLayerNet 8-8-3 with SGD 0.1 by default). */
+type Setup = Partial<TrainerOptions> & { lr?: number; net?: () => Net; optimizer?: () => Optimizer };
+
+function trainer(setup: Setup = {}, sources = data()): Trainer {
+  const { lr = 0.1, net = () => new TwoLayerNet(DIM, 8, CLASSES, { weightInitStd: 0.1, seed: 1 }), optimizer = () => new SGD(lr), ...schedule } = setup;
+  return new Trainer(net(), optimizer(), sources.train, sources.test, { ...BASE, ...schedule });
 }
+
+/** MultiLayerNetExtend 8 -> 10 -> 6 -> 3 with BatchNorm and Dropout, trained by Adam: every kind of state. */
+const everyState: Setup = {
+  net: () => new MultiLayerNetExtend(DIM, [10, 6], CLASSES, { useBatchnorm: true, useDropout: true, dropoutRatio: 0.3, seed: 5 }),
+  optimizer: () => new Adam(0.01),
+};
 
 /** Records a copy of the rows of every batch() call on `source`, which still answers as before. */
 function spyBatches(source: Rows): number[][] {
@@ -94,8 +118,6 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 describe("Trainer", () => {
-  const dir = useTempDir("trainer");
-
   test("itersPerEpoch is ceil(samples / batchSize)", () => {
     // 120 / 50 = 2.4 -> 3; 120 / 10 = 12; 120 / 7 = 17.1 -> 18; 120 / 120 = 1
     expect(trainer({ batchSize: 50 }).itersPerEpoch).toBe(3);
@@ -159,14 +181,14 @@ describe("Trainer", () => {
     evaluations.forEach((e, i) => expect(e.loss).toBeCloseTo(means[i], 12));
     // 12 steps per epoch
     expect(evaluations.map((e) => e.epoch)).toEqual([10 / 12, 20 / 12, 25 / 12]);
-    expect(t.history.trainAcc).toEqual(evaluations.map((e) => e.trainAcc));
-    expect(t.history.testAcc).toEqual(evaluations.map((e) => e.testAcc));
+    expect(t.history.trainAcc).toEqual(evaluations.map((e) => e.values.trainAcc));
+    expect(t.history.testAcc).toEqual(evaluations.map((e) => e.values.testAcc));
     // the first 30 samples of each set for the first two, all 120 and 60 for the final one
     expect(trainSlices).toEqual([[0, 30], [0, 30], [0, 120]]);
     expect(testSlices).toEqual([[0, 30], [0, 30], [0, 60]]);
-    for (const e of evaluations.slice(0, 2)) expect(Number.isInteger(e.trainAcc * 30) && Number.isInteger(e.testAcc * 30)).toBe(true);
+    for (const e of evaluations.slice(0, 2)) expect(Number.isInteger(e.values.trainAcc * 30) && Number.isInteger(e.values.testAcc * 30)).toBe(true);
     const all = sources.test.slice(0, 60);
-    expect(evaluations[2].testAcc).toBe(t.net.accuracy(all.x, all.t));
+    expect(evaluations[2].values.testAcc).toBe(t.net.accuracy(all.x, all.t));
   });
 
   test("evalSamples null evaluates every sample every time; without an onEvaluation hook the history still records it", async () => {
@@ -190,8 +212,8 @@ describe("Trainer", () => {
     // the last 20 steps make about 0.01 here; a tenth of ln 3 leaves room to spare
     expect(mean(loss.slice(-20))).toBeLessThan(0.1);
     expect(evaluations.map((e) => e.iteration)).toEqual([50, 100, 150, 200]);
-    expect(evaluations[3].trainAcc).toBeGreaterThanOrEqual(0.95);
-    expect(evaluations[3].testAcc).toBeGreaterThanOrEqual(0.95);
+    expect(evaluations[3].values.trainAcc).toBeGreaterThanOrEqual(0.95);
+    expect(evaluations[3].values.testAcc).toBeGreaterThanOrEqual(0.95);
   });
 
   test("is deterministic: the same config gives the same weights and history bit for bit, another seed others", async () => {
@@ -209,12 +231,14 @@ describe("Trainer", () => {
 
   describe("interrupted, saved as a checkpoint, restored and run on, ends exactly as an uninterrupted run", () => {
     test.each([
-      { sampling: "shuffle" as const, batchSize: 10, stopAt: 17, why: "mid-epoch and between evaluations" },
-      { sampling: "shuffle" as const, batchSize: 10, stopAt: 12, why: "at the end of the first epoch" },
-      { sampling: "shuffle" as const, batchSize: 50, stopAt: 3, why: "after an epoch's short last batch" },
-      { sampling: "replace" as const, batchSize: 10, stopAt: 17, why: "mid-run" },
-    ])("$sampling, batch $batchSize, stopped at $stopAt ($why)", async ({ sampling, batchSize, stopAt }) => {
-      const config = { sampling, batchSize, iters: 40, evalEvery: 10, evalSamples: 30 };
+      { sampling: "shuffle" as const, batchSize: 10, stopAt: 17, setup: {}, why: "mid-epoch and between evaluations" },
+      { sampling: "shuffle" as const, batchSize: 10, stopAt: 12, setup: {}, why: "at the end of the first epoch" },
+      { sampling: "shuffle" as const, batchSize: 50, stopAt: 3, setup: {}, why: "after an epoch's short last batch" },
+      { sampling: "replace" as const, batchSize: 10, stopAt: 17, setup: {}, why: "mid-run" },
+      { sampling: "shuffle" as const, batchSize: 10, stopAt: 17, setup: everyState, why: "Adam's moments, BatchNorm's running statistics, Dropout's generator" },
+      { sampling: "replace" as const, batchSize: 10, stopAt: 23, setup: everyState, why: "the same, drawn with replacement" },
+    ])("$sampling, batch $batchSize, stopped at $stopAt ($why)", async ({ sampling, batchSize, stopAt, setup }) => {
+      const config = { ...setup, sampling, batchSize, iters: 40, evalEvery: 10, evalSamples: 30 };
       const reference = trainer(config);
       const referenceEvaluations: Evaluation[] = [];
       expect(await reference.run({ onEvaluation: (e) => referenceEvaluations.push(e) })).toBe("done");
@@ -223,27 +247,43 @@ describe("Trainer", () => {
       const evaluations: Evaluation[] = [];
       expect(await first.run({ onEvaluation: (e) => evaluations.push(e), shouldStop: () => first.iteration >= stopAt })).toBe("stopped");
       expect(first.iteration).toBe(stopAt);
-      const { state, arrays } = first.state();
-      // the state goes into the file's JSON header: it must survive JSON whole
-      expect(JSON.parse(JSON.stringify(state))).toStrictEqual(state);
-      const path = join(dir(), "run.ckpt");
-      writeArrayFile(path, "checkpoint", { checkpoint: state }, arrays);
-      const saved = readArrayFile(path, "checkpoint");
-      const savedState = saved.header.checkpoint as TrainerState;
-      expect(savedState).toStrictEqual(state);
+      const bytes = encodeCheckpoint(first, { data: { source: "blobs" } });
 
-      // new sources too, so that nothing passes from the first trainer but the file
+      // new sources too, so that nothing passes from the first trainer but the bytes
       const sources = data();
-      const second = Trainer.restore(sources.train, sources.test, savedState, saved.arrays, DIM, CLASSES);
+      const checkpoint = decodeCheckpoint(bytes, "run.ckpt");
+      expect(checkpoint.data).toEqual({ source: "blobs" });
+      expect(checkpoint.config).toEqual(first.config);
+      const second = resumeTrainer(checkpoint, sources.train, sources.test);
       expect(second.iteration).toBe(stopAt);
+      expect(second.net).not.toBe(first.net);
+      expect(String(second.net)).toBe(String(first.net));
+      expect(String(second.optimizer)).toBe(String(first.optimizer));
       expect(await second.run({ onEvaluation: (e) => evaluations.push(e) })).toBe("done");
 
       expect(weightBits(second)).toEqual(weightBits(reference));
-      expect(second.history.loss).toEqual(reference.history.loss);
-      expect(second.history.evalIterations).toEqual(reference.history.evalIterations);
-      expect(second.history.trainAcc).toEqual(reference.history.trainAcc);
-      expect(second.history.testAcc).toEqual(reference.history.testAcc);
+      expect(second.history).toEqual(reference.history);
       expect(evaluations).toEqual(referenceEvaluations);
+      // and every state the run keeps, not only the weights
+      expect(second.net.state()).toEqual(reference.net.state());
+      expect(second.optimizer.state()).toEqual(reference.optimizer.state());
+    });
+
+    test("a resumed run that did not carry the optimizer's moments or the net's generator would end elsewhere", async () => {
+      // the twin of the test above: it must be able to fail
+      const config = { ...everyState, iters: 40, evalEvery: 10, evalSamples: 30 };
+      const reference = trainer(config);
+      await reference.run();
+      for (const forget of ["optimizer", "net"] as const) {
+        const first = trainer(config);
+        await first.run({ shouldStop: () => first.iteration >= 17 });
+        const checkpoint = decodeCheckpoint(encodeCheckpoint(first), "run.ckpt");
+        const sources = data();
+        const second = resumeTrainer({ ...checkpoint, optimizer: forget === "optimizer" ? new Adam(0.01) : checkpoint.optimizer }, sources.train, sources.test);
+        if (forget === "net") second.net.rng.restore(new Random(99).state());
+        await second.run();
+        expect(weightBits(second), forget).not.toEqual(weightBits(reference));
+      }
     });
   });
 
@@ -290,14 +330,40 @@ describe("Trainer", () => {
     expect(trainer({ batchSize: 120 }).itersPerEpoch).toBe(1);
   });
 
-  test("restore refuses a checkpoint whose batch order is for another number of samples", async () => {
+  test("restore refuses a state whose batch order is for another number of samples", async () => {
     const first = trainer();
     await first.run({ shouldStop: () => first.iteration >= 5 });
-    const { state, arrays } = first.state();
     const small = data(100);
-    expect(() => Trainer.restore(small.train, small.test, state, new Map(Object.entries(arrays).map(([k, v]) => [k, v.data])), DIM, CLASSES)).toThrow(
-      /^Trainer\.restore: the checkpoint's batch order covers 120 samples, but the training set has 100$/,
-    );
+    expect(() => trainer({}, small).restore(first.state())).toThrow(/^Trainer\.restore: the batch order covers 120 samples, but the training set has 100$/);
+  });
+
+  test("state() is a snapshot: steps taken afterwards do not reach it", async () => {
+    const t = trainer();
+    await t.run({ shouldStop: () => t.iteration >= 5 });
+    const saved = t.state() as { iteration: number; history: { loss: number[] } };
+    await t.run({ shouldStop: () => t.iteration >= 8 });
+    expect(saved.iteration).toBe(5);
+    expect(saved.history.loss).toHaveLength(5);
+  });
+
+  test("takes any net and optimizer, and the metrics it is given", async () => {
+    const t = trainer({ ...everyState, iters: 60, evalEvery: 30, evalSamples: null });
+    await t.run();
+    expect(Object.keys(t.history)).toEqual(["loss", "evalIterations", "trainAcc", "testAcc"]);
+    expect(t.config.metrics).toEqual(["acc"]);
+    expect(t.history.testAcc[1]).toBeGreaterThanOrEqual(0.9);
+    const custom = { name: "count", measure: (y: Tensor) => ({ sum: y.shape[0], count: 1 }) };
+    const sources = data();
+    const u = new Trainer(new TwoLayerNet(DIM, 4, CLASSES), new SGD(0.1), sources.train, sources.test, { batchSize: 10, iters: 10, evalEvery: 10, metrics: [custom] });
+    await u.run();
+    // one chunk of each set: 120 training rows and 60 test rows in one call each
+    expect(u.history).toMatchObject({ trainCount: [120], testCount: [60] });
+  });
+
+  test("refuses a schedule that is not positive integers", () => {
+    expect(() => trainer({ iters: 0 })).toThrow(/^Trainer: iters must be a positive integer, got 0$/);
+    expect(() => trainer({ batchSize: 2.5 })).toThrow(/^Trainer: batchSize must be a positive integer, got 2\.5$/);
+    expect(() => trainer({ evalEvery: -1 })).toThrow(/^Trainer: evalEvery must be a positive integer, got -1$/);
   });
 
   test("run gives the event loop a turn between steps, so that a callback can ask it to stop", async () => {
