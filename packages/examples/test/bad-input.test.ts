@@ -111,11 +111,11 @@ describe("bad model files", () => {
     const headerLength = good.readUInt32LE(8);
     const header = good.toString("utf8", 12, 12 + headerLength);
     // claim 4 hidden units where the weights hold 3; same length, so only the check can notice
-    const lying = header.replace('"hiddenSize":3', '"hiddenSize":4');
+    const lying = header.replace('"outputSize":3', '"outputSize":4').replace('"inputSize":3', '"inputSize":4');
     expect(lying).not.toBe(header);
     const bad = join(dir, "lying.bp");
     writeFileSync(bad, Buffer.concat([good.subarray(0, 12), Buffer.from(lying), good.subarray(12 + headerLength)]));
-    await expectBadInput(["evaluate", "--model", bad], /^loadModel: lying\.bp has W1 of shape \(784, 3\), expected \(784, 4\) for TwoLayerNet\(784 -> 4 -> 10\)\n$/);
+    await expectBadInput(["evaluate", "--model", bad], /^loadModel: lying\.bp has W1 of shape \(784, 3\), expected \(784, 4\) for TwoLayerNet\(784 -> 4 -> 10, relu\)\n$/);
   });
 
   it("a model for other data", async () => {
@@ -124,10 +124,10 @@ describe("bad model files", () => {
   });
 
   it("resuming from a model instead of a checkpoint, or from a corrupt one", async () => {
-    await expectBadInput(["train", "--resume", model], /^loadModel: model\.bp is a model file, expected a checkpoint file\n$/);
+    await expectBadInput(["train", "--resume", model], /^loadCheckpoint: model\.bp is a model file, expected a checkpoint file\n$/);
     const copy = join(dir, "copy.ckpt");
     copyFileSync(model, copy);
     writeFileSync(copy, readFileSync(copy).subarray(0, 20));
-    await expectBadInput(["train", "--resume", copy], /^loadModel: copy\.ckpt is truncated: its header needs \d+ bytes, got 8\n$/);
+    await expectBadInput(["train", "--resume", copy], /^loadCheckpoint: copy\.ckpt is truncated: its header needs \d+ bytes, got 8\n$/);
   });
 });

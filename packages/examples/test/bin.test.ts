@@ -3,8 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readArrayFile } from "@backprop/layers";
-import { cli, tempDir } from "./helpers";
+import { cli, tempDir, weightBytes } from "./helpers";
 
 // the real process: the bundle that `pnpm train` runs, with real signals
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -38,6 +37,8 @@ function runUntilSignal(args: string[], signal: NodeJS.Signals): Promise<{ code:
 
 describe("the backprop command", () => {
   const args = ["train", "--iters", "800", "--eval-every", "100", "--eval-samples", "50", "--hidden", "8"];
+  // every kind of state a run keeps: Adam's moments, BatchNorm's running statistics, Dropout's generator
+  const deep = ["train", "--iters", "600", "--eval-every", "100", "--eval-samples", "50", "--hidden", "16,8", "--optimizer", "adam", "--batch-norm", "--dropout", "0.2"];
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`on ${signal} finishes the step, writes a checkpoint, exits 130, and resumes to the uninterrupted weights`, async () => {
@@ -54,11 +55,24 @@ describe("the backprop command", () => {
       expect(resumed.code).toBe(0);
       const whole = join(dir, `${signal}-whole.bp`);
       await cli(...args, "--save", whole, "--quiet");
-      const a = readArrayFile(whole).arrays;
-      const b = readArrayFile(save).arrays;
-      for (const name of ["W1", "b1", "W2", "b2"]) expect(Buffer.from(b.get(name)!.buffer).equals(Buffer.from(a.get(name)!.buffer))).toBe(true);
+      expect(weightBytes(save)).toEqual(weightBytes(whole));
     });
   }
+
+  it("on SIGINT, an Adam + BatchNorm + Dropout run resumes to a model file whose weights are byte-identical to an uninterrupted run's", async () => {
+    const save = join(dir, "deep.bp");
+    const stopped = await runUntilSignal([...deep, "--save", save], "SIGINT");
+    expect(stopped.code).toBe(130);
+    const step = Number(/interrupted after step (\d+) of 600/.exec(stopped.stderr)?.[1]);
+    expect(step).toBeGreaterThanOrEqual(100);
+    expect(step).toBeLessThan(600);
+    expect((await cli("train", "--resume", `${save}.ckpt`, "--save", save, "--quiet")).code).toBe(0);
+    const whole = join(dir, "deep-whole.bp");
+    await cli(...deep, "--save", whole, "--quiet");
+    const [a, b] = [weightBytes(whole), weightBytes(save)];
+    expect(Object.keys(a)).toEqual(["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2", "W3", "b3"]);
+    expect(b).toEqual(a);
+  });
 
   it("exits quietly when its reader closes the pipe early", () => {
     const result = spawnSync("sh", ["-c", `node ${bundle} train --help | head -1`], { encoding: "utf8" });

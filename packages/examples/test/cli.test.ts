@@ -14,11 +14,12 @@ describe("backprop CLI", () => {
   it("lists every flag it accepts in each command's --help", async () => {
     const flags = {
       train: [
-        "--hidden", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--weight-init-std", "--seed", "--data",
+        "--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm",
+        "--optimizer", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--seed", "--data",
         "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--quiet", "--json", "--help",
       ],
       evaluate: ["--model", "--data", "--json", "--help"],
-      gradcheck: ["--samples", "--hidden", "--seed", "--tolerance", "--json", "--help"],
+      gradcheck: ["--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm", "--samples", "--seed", "--tolerance", "--json", "--help"],
     };
     for (const [command, names] of Object.entries(flags)) {
       const { code, stdout } = await cli(command, "--help");
@@ -38,8 +39,9 @@ describe("backprop CLI", () => {
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
-    expect(await cli("demo", "buy-pear")).toEqual({ code: 2, stdout: "", stderr: "backprop demo: unknown demo 'buy-pear' (demos: buy-apple, buy-apple-orange)\n" });
-    expect(await cli("demo")).toEqual({ code: 2, stdout: "", stderr: "backprop demo: expected one demo name (buy-apple, buy-apple-orange), got 0\n" });
+    expect(await cli("demo", "buy-pear")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/^backprop demo: unknown demo 'buy-pear' \(demos: buy-apple, buy-apple-orange, [a-z, -]+\)\n$/) });
+    expect(await cli("demo")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/^backprop demo: expected one demo name \(buy-apple, buy-apple-orange, [a-z, -]+\), got 0\n$/) });
+    expect(await cli("demo", "buy-apple", "--svg")).toMatchObject({ code: 2, stderr: "backprop demo buy-apple: unknown flag --svg (see backprop demo buy-apple --help)\n" });
   });
 
   describe("bad train flags give one line on stderr and exit code 2, before any data is loaded", () => {
@@ -57,8 +59,21 @@ describe("backprop CLI", () => {
       [["--iters", "0"], /^backprop train: --iters must be a positive integer, got '0'\n$/],
       [["--iters", "-5"], /^backprop train: --iters must be a positive integer, got '-5'\n$/],
       [["--iters", "ten"], /^backprop train: --iters must be a positive integer, got 'ten'\n$/],
-      [["--hidden", "0"], /^backprop train: --hidden must be a positive integer, got '0'\n$/],
-      [["--hidden", "-2"], /^backprop train: --hidden must be a positive integer, got '-2'\n$/],
+      [["--hidden", "0"], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got '0'\n$/],
+      [["--hidden", "-2"], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got '-2'\n$/],
+      [["--hidden", "100,,50"], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got '100,,50'\n$/],
+      [["--hidden", "100,50,"], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got '100,50,'\n$/],
+      [["--hidden", "1e2"], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got '1e2'\n$/],
+      [["--activation", "gelu"], /^backprop train: --activation must be relu, sigmoid, tanh, got 'gelu'\n$/],
+      [["--weight-init-std", "kaiming"], /^backprop train: --weight-init-std must be a positive number, he or xavier, got 'kaiming'\n$/],
+      [["--weight-init-std", "0"], /^backprop train: --weight-init-std must be a positive number, he or xavier, got '0'\n$/],
+      [["--weight-decay", "-0.1"], /^backprop train: --weight-decay must be a non-negative number, got '-0\.1'\n$/],
+      [["--weight-decay", "x"], /^backprop train: --weight-decay must be a non-negative number, got 'x'\n$/],
+      [["--dropout", "1"], /^backprop train: --dropout must be a ratio between 0 and 1, got '1'\n$/],
+      [["--dropout", "0"], /^backprop train: --dropout must be a ratio between 0 and 1, got '0'\n$/],
+      [["--optimizer", "lbfgs"], /^backprop train: --optimizer must be sgd, momentum, nesterov, adagrad, rmsprop, adam, got 'lbfgs'\n$/],
+      [["--optimizer", "adam", "--lr", "-1"], /^backprop train: --lr must be a positive number, got '-1'\n$/],
+      [["--batch-norm", "yes"], /^backprop train: unexpected argument 'yes'\n$/],
       [["--batch-size", "-1"], /^backprop train: --batch-size must be a positive integer, got '-1'\n$/],
       [["--batch-size", "many"], /^backprop train: --batch-size must be a positive integer, got 'many'\n$/],
       [["--epochs", "2", "--iters", "5"], /^backprop train: give --epochs or --iters, not both\n$/],
@@ -68,7 +83,7 @@ describe("backprop CLI", () => {
       [["--save", "/no/such/folder/m.bp"], /^backprop train: --save \/no\/such\/folder\/m\.bp: folder \/no\/such\/folder does not exist\n$/],
       [["--history", "/no/such/folder/h.csv"], /^backprop train: --history \/no\/such\/folder\/h\.csv: folder \/no\/such\/folder does not exist\n$/],
       [["--history", "h.txt"], /^backprop train: --history must name a \.json or \.csv file, got 'h\.txt'\n$/],
-      [["--hidden", ""], /^backprop train: --hidden must be a positive integer, got ''\n$/],
+      [["--hidden", ""], /^backprop train: --hidden must be a positive integer or a comma-separated list of them, got ''\n$/],
       [["--seed", "-1"], /^backprop train: --seed must be a non-negative integer, got '-1'\n$/],
       [["--lr"], /^backprop train: --lr needs a value\n$/],
       [["extra"], /^backprop train: unexpected argument 'extra'\n$/],

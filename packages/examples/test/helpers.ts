@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { loadModel } from "@backprop/layers/node";
 import { run, type Output } from "../src";
 
 /** Runs the CLI in-process and returns its exit code and everything it wrote. */
@@ -69,4 +70,10 @@ export function writeIdxFolder(options: { train?: number; test?: number; gzip?: 
     writeFileSync(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
   }
   return dir;
+}
+
+/** The bytes of every parameter of the model (or checkpoint) at `path`, by name: to compare two runs bit for bit. */
+export function weightBytes(path: string): Record<string, Buffer> {
+  const { net } = loadModel(path);
+  return Object.fromEntries(Object.entries(net.params).map(([name, p]) => [name, Buffer.from(p.astype("float64").contiguousData().buffer)]));
 }

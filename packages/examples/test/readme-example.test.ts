@@ -17,7 +17,7 @@ describe("the README's library example", () => {
     await import("../src/readme-example");
     expect(log).toHaveBeenCalledTimes(1);
     const [name, label, accuracy] = log.mock.calls[0];
-    expect(name).toBe("TwoLayerNet(784 -> 50 -> 10)");
+    expect(name).toBe("TwoLayerNet(784 -> 50 -> 10, relu)");
     expect(label).toBe("test accuracy");
     expect(accuracy).toBeGreaterThan(0.85);
   });

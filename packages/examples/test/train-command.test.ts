@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadModel, readArrayFile } from "@backprop/layers";
-import { cli, cliWith, tempDir, writeIdxFolder } from "./helpers";
+import { loadCheckpoint, loadModel } from "@backprop/layers/node";
+import { cli, cliWith, tempDir, weightBytes, writeIdxFolder } from "./helpers";
 
 const dirs: string[] = [];
 const scratch = (): string => {
@@ -44,7 +44,7 @@ describe("backprop train on the embedded digits", () => {
     const { code, stdout } = await cli("train", "--epochs", "2", "--batch-size", "200", "--hidden", "20");
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("TwoLayerNet(784 -> 20 -> 10) on 8000 train / 2000 test digits (embedded): lr 0.1, batch 200, 80 steps (2 epochs, shuffled), seed 0");
+    expect(lines[0]).toBe("TwoLayerNet(784 -> 20 -> 10, relu) on 8000 train / 2000 test digits (embedded): SGD(lr 0.1), batch 200, 80 steps (2 epochs, shuffled), init 0.01, seed 0");
     expect(lines[1]).toMatch(/^epoch 1\/2 {2}iter 40\/80 {2}loss \d\.\d{4} {2}train acc 0\.\d{4} {2}test acc 0\.\d{4} {2}\d+\.\d\d s$/);
     expect(lines[2]).toMatch(/^epoch 2\/2 {2}iter 80\/80 /);
     expect(lines[3]).toMatch(/^final: train acc 0\.\d{4}, test acc 0\.\d{4} after 80 steps in \d+\.\d s$/);
@@ -86,8 +86,7 @@ describe("backprop train on the embedded digits", () => {
     expect(late.stderr).toBe(
       `backprop train: the loss became NaN at iteration 2; training stopped there, try a learning rate smaller than 1e+200; the last checkpoint before that, from step 1, is kept at ${save}.ckpt\n`,
     );
-    const { header } = readArrayFile(`${save}.ckpt`, "checkpoint");
-    expect((header.checkpoint as { state: { iteration: number } }).state.iteration).toBe(1);
+    expect((loadCheckpoint(`${save}.ckpt`).state as { iteration: number }).iteration).toBe(1);
     expect(existsSync(save)).toBe(false);
   });
 });
@@ -99,7 +98,7 @@ describe("--save, --history and evaluate", () => {
     const trained = JSON.parse((await cli("train", "--epochs", "1", "--hidden", "16", "--save", save, "--json")).stdout);
     expect(readdirSync(dir)).toEqual(["model.bp"]);
     const { net, header } = loadModel(save);
-    expect(net.toString()).toBe("TwoLayerNet(784 -> 16 -> 10)");
+    expect(net.toString()).toBe("TwoLayerNet(784 -> 16 -> 10, relu)");
     expect(header.training).toMatchObject({ iterations: 80, final: trained.final });
     const report = await cli("evaluate", "--model", save, "--json");
     expect(report.code).toBe(0);
@@ -154,9 +153,7 @@ describe("float32 training", () => {
     const stop = new AbortController();
     expect((await cliWith({ signal: stop.signal, onStdout: (t) => t.startsWith("epoch") && stop.abort() }, ...args, "--save", save)).code).toBe(130);
     expect((await cli("train", "--resume", `${save}.ckpt`, "--save", save, "--quiet")).code).toBe(0);
-    const a = readArrayFile(whole).arrays;
-    const b = readArrayFile(save).arrays;
-    for (const name of ["W1", "b1", "W2", "b2"]) expect(Buffer.from(b.get(name)!.buffer)).toEqual(Buffer.from(a.get(name)!.buffer));
+    expect(weightBytes(save)).toEqual(weightBytes(whole));
   });
 });
 
@@ -177,9 +174,7 @@ describe("interrupt and resume", () => {
     const second = await cli("train", "--resume", `${save}.ckpt`, "--save", save, "--json");
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).history.loss).toHaveLength(200);
-    const a = readArrayFile(whole).arrays;
-    const b = readArrayFile(save).arrays;
-    for (const name of ["W1", "b1", "W2", "b2"]) expect(Buffer.from(b.get(name)!.buffer)).toEqual(Buffer.from(a.get(name)!.buffer));
+    expect(weightBytes(save)).toEqual(weightBytes(whole));
     expect(existsSync(`${save}.ckpt`)).toBe(false);
   });
 

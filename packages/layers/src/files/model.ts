@@ -4,6 +4,8 @@ import { TwoLayerNet } from "../nets/two-layer-net";
 import { ModelFileError, decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "./array-file";
 import { failFor, stateFromJson, stateToJson, type StoredArrays } from "./state-arrays";
 
+const PARAM_SLACK = 1e6;
+
 /** What a model file says of its net, beside the arrays (version 2). */
 export interface ModelHeader extends FileHeader {
   /** The net's layers in order with their types, options and parameter names, and its loss. */
@@ -63,8 +65,9 @@ function netOf(header: FileHeader, arrays: Map<string, StoredArray>, fail: (what
   const dtype = header.dtype as DType;
   if (dtype !== "float64" && dtype !== "float32") fail(`has dtype ${JSON.stringify(dtype)}, expected "float64" or "float32"`);
   const shapes = new Map(header.arrays.map((a) => [a.name, a.shape]));
-  // every parameter comes from the file, so a build that would allocate more than it holds is a corrupt header
-  let budget = header.arrays.reduce((n, a) => n + sizeOf(a.shape), 0);
+  // every parameter comes from the file: a build that would allocate far more than it holds (twice, and a million
+  // elements of slack, so that a smaller mistake still gets its precise message below) is a corrupt header
+  let budget = 2 * header.arrays.reduce((n, a) => n + sizeOf(a.shape), 0) + PARAM_SLACK;
   const fresh = buildContext(dtype);
   const context = {
     ...fresh,
