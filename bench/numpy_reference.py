@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The NumPy reference of `pnpm bench`: the same work as our benchmark rows, written with the book's own code
 (Deep Learning from Scratch, ch. 5: common/layers.py, common/functions.py, common/gradient.py, two_layer_net.py,
-gradient_check.py, train_neuralnet.py). A yardstick for benchmarks only, never a dependency of the project.
+gradient_check.py, train_neuralnet.py; ch. 6: common/multi_layer_net.py, common/optimizer.py's Adam). A yardstick
+for benchmarks only, never a dependency of the project.
 
   python3 bench/numpy_reference.py serve      answer JSON lines on stdin with JSON lines on stdout, so that the
                                               interpreter's start-up and imports are never timed
@@ -9,15 +10,18 @@ gradient_check.py, train_neuralnet.py). A yardstick for benchmarks only, never a
                                               print one JSON line: seconds, accuracies, peak memory
 
 `serve` first prints {"ready": true, "numpy": version, ...}, then for each request, such as
-{"op": "step", "dtype": "float64", "reps": 200}, one answer {"seconds": [one per repetition]} (or {"error": ...}).
+{"op": "step", "dtype": "float64", "reps": 200} or {"op": "step_deep", "reps": 200}, one answer
+{"seconds": [one per repetition]} (or {"error": ...}).
 
 The matmul, step, inference and gradient-check rows run on seeded random data of the shapes of our 10,000
 embedded digits (8,000 training rows of 784 values in [0, 1), labels 0..9): their time hardly depends on the
 values, so the digits themselves are not needed here. Only the book run reads real images.
 
 It is the book's code with labels as class indices (the book's SoftmaxWithLoss takes both) and weights of either
-float type. The step keeps the book's work, including the first Affine's dx, which our TwoLayerNet skips; the
-book run does our Trainer's work (see book() for the two places where that departs from train_neuralnet.py).
+float type. The steps keep the book's work, including the first Affine's dx, which our nets skip, and in the deep
+step MultiLayerNet's weight decay terms, which with weight_decay_lambda 0 add nothing but still cost a pass over
+every W in loss() and in gradient(), where ours skip them; the book run does our Trainer's work (see book() for the
+two places where that departs from train_neuralnet.py).
 
 Run it with OPENBLAS_NUM_THREADS=1 (the default set below when unset), as our kernel uses one thread.
 """
@@ -38,6 +42,7 @@ import numpy as np
 
 SEED = 0
 INPUT, HIDDEN, OUTPUT = 784, 50, 10
+DEEP_HIDDEN = [100, 100, 100]
 BATCH = 100
 LR = 0.1
 WEIGHT_INIT_STD = 0.01
@@ -47,6 +52,10 @@ INFERENCE_CHUNK = 1000
 
 
 # --- the book's common/functions.py ---------------------------------------------------------------------------
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
 
 def softmax(x):
     x = x - np.max(x, axis=-1, keepdims=True)  # against overflow
@@ -78,6 +87,19 @@ class Relu:
     def backward(self, dout):
         dout[self.mask] = 0
         return dout
+
+
+class Sigmoid:
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        out = sigmoid(x)
+        self.out = out
+        return out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
 
 
 class Affine:
@@ -191,6 +213,114 @@ class TwoLayerNet:
         }
 
 
+# --- the book's common/multi_layer_net.py -----------------------------------------------------------------------
+
+class MultiLayerNet:
+    """Fully connected net: (Affine -> activation) per hidden size, then Affine and SoftmaxWithLoss.
+    weight_init_std: a number, or 'relu'/'he' (He's initial values) or 'sigmoid'/'xavier' (Xavier's)."""
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu", weight_init_std="relu", weight_decay_lambda=0):
+        self.input_size = input_size
+        self.output_size = output_size
+        self.hidden_size_list = hidden_size_list
+        self.hidden_layer_num = len(hidden_size_list)
+        self.weight_decay_lambda = weight_decay_lambda
+        self.params = {}
+        self.__init_weight(weight_init_std)
+
+        activation_layer = {"sigmoid": Sigmoid, "relu": Relu}
+        self.layers = {}
+        for idx in range(1, self.hidden_layer_num + 1):
+            self.layers["Affine" + str(idx)] = Affine(self.params["W" + str(idx)], self.params["b" + str(idx)])
+            self.layers["Activation_function" + str(idx)] = activation_layer[activation]()
+        idx = self.hidden_layer_num + 1
+        self.layers["Affine" + str(idx)] = Affine(self.params["W" + str(idx)], self.params["b" + str(idx)])
+        self.last_layer = SoftmaxWithLoss()
+
+    def __init_weight(self, weight_init_std):
+        all_size_list = [self.input_size] + self.hidden_size_list + [self.output_size]
+        for idx in range(1, len(all_size_list)):
+            scale = weight_init_std
+            if str(weight_init_std).lower() in ("relu", "he"):
+                scale = np.sqrt(2.0 / all_size_list[idx - 1])  # recommended with ReLU
+            elif str(weight_init_std).lower() in ("sigmoid", "xavier"):
+                scale = np.sqrt(1.0 / all_size_list[idx - 1])  # recommended with sigmoid
+            self.params["W" + str(idx)] = scale * np.random.randn(all_size_list[idx - 1], all_size_list[idx])
+            self.params["b" + str(idx)] = np.zeros(all_size_list[idx])
+
+    def predict(self, x):
+        for layer in self.layers.values():
+            x = layer.forward(x)
+        return x
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        # as the book: a pass over every W even when weight_decay_lambda is 0
+        weight_decay = 0
+        for idx in range(1, self.hidden_layer_num + 2):
+            W = self.params["W" + str(idx)]
+            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W ** 2)
+        return self.last_layer.forward(y, t) + weight_decay
+
+    def accuracy(self, x, t):
+        y = np.argmax(self.predict(x), axis=1)
+        if t.ndim != 1:
+            t = np.argmax(t, axis=1)
+        return np.sum(y == t) / float(x.shape[0])
+
+    def numerical_gradient(self, x, t):
+        loss_W = lambda W: self.loss(x, t)
+        grads = {}
+        for idx in range(1, self.hidden_layer_num + 2):
+            grads["W" + str(idx)] = numerical_gradient(loss_W, self.params["W" + str(idx)])
+            grads["b" + str(idx)] = numerical_gradient(loss_W, self.params["b" + str(idx)])
+        return grads
+
+    def gradient(self, x, t):
+        self.loss(x, t)
+        dout = self.last_layer.backward(1)
+        # as the book: the first Affine's dx, which nobody needs, is computed too
+        layers = list(self.layers.values())
+        layers.reverse()
+        for layer in layers:
+            dout = layer.backward(dout)
+        # as the book: dW + 0 * W, a new array per W, when weight_decay_lambda is 0
+        grads = {}
+        for idx in range(1, self.hidden_layer_num + 2):
+            grads["W" + str(idx)] = self.layers["Affine" + str(idx)].dW + self.weight_decay_lambda * self.layers["Affine" + str(idx)].W
+            grads["b" + str(idx)] = self.layers["Affine" + str(idx)].db
+        return grads
+
+
+# --- the book's common/optimizer.py: Adam -----------------------------------------------------------------------
+
+class Adam:
+    """Adam (http://arxiv.org/abs/1412.6980v8)"""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr = lr
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.iter = 0
+        self.m = None
+        self.v = None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m, self.v = {}, {}
+            for key, val in params.items():
+                self.m[key] = np.zeros_like(val)
+                self.v[key] = np.zeros_like(val)
+
+        self.iter += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+
+        for key in params.keys():
+            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
+            self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
+
+
 # --- the benchmark's rows ---------------------------------------------------------------------------------------
 
 def timed(reps, fn):
@@ -220,6 +350,7 @@ class Workloads:
         self.A = rng.randn(512, 512)
         self.B = rng.randn(512, 512)
         self.steps = {}
+        self.deep = None
         self.inference = None
         self.check = None
 
@@ -249,6 +380,22 @@ class Workloads:
             grad = network.gradient(x_train[batch_mask], t_train[batch_mask])
             for key in ("W1", "b1", "W2", "b2"):
                 network.params[key] -= LR * grad[key]
+
+        return timed(reps, step)
+
+    def step_deep(self, reps):
+        """optimizer_compare_mnist.py's step with Adam: draw a batch of 100 with replacement, backprop, update, on
+        MultiLayerNet(784, [100, 100, 100], 10) with the book's defaults (ReLU, He's initial values, weight_decay_lambda
+        0; the book's script has four hidden layers and batches of 128); float64."""
+        if self.deep is None:
+            x_train, t_train = embedded_like()
+            self.deep = (MultiLayerNet(INPUT, DEEP_HIDDEN, OUTPUT), Adam(), x_train, t_train, np.random.RandomState(SEED))
+        network, optimizer, x_train, t_train, rng = self.deep
+
+        def step():
+            batch_mask = rng.choice(TRAIN_ROWS, BATCH)
+            grads = network.gradient(x_train[batch_mask], t_train[batch_mask])
+            optimizer.update(network.params, grads)
 
         return timed(reps, step)
 
@@ -304,6 +451,8 @@ def serve():
                 answer = {"seconds": work.matmul(request["shape"], reps)}
             elif op == "step":
                 answer = {"seconds": work.step(request["dtype"], reps)}
+            elif op == "step_deep":
+                answer = {"seconds": work.step_deep(reps)}
             elif op == "inference":
                 answer = {"seconds": work.infer(reps)}
             elif op == "gradcheck":

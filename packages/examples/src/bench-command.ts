@@ -7,7 +7,7 @@ import { loadMnist } from "@backprop/datasets";
 import { UsageError, parseFlags, positiveInt, positiveNumber } from "./args";
 import { NumpySession, runNumpyBook, type NumpyBookRun, type NumpyRequest } from "./bench-numpy";
 import { formatNumber, formatTable, stats, type BenchRow } from "./bench-report";
-import { gradientCheckWork, helpWork, inferenceWork, matmulWork, runBook, stepWork, timeReps, type BookRun, type MatmulShape } from "./bench-workloads";
+import { deepStepWork, gradientCheckWork, helpWork, inferenceWork, matmulWork, multiLayerStepWork, runBook, stepWork, timeReps, type BookRun, type MatmulShape } from "./bench-workloads";
 import type { Output } from "./output";
 
 const CMD = "backprop bench";
@@ -25,6 +25,8 @@ const TARGET = {
   stepFloat64: 2.0,
   /** Against NumPy's float64 step. */
   stepFloat32: 1.0,
+  /** Against our own TwoLayerNet step: the general net must cost nothing. */
+  multiLayerStep: 1.1,
   gradientCheck: 0.5,
   bookRun: 1.5,
   bookPeakMB: 400,
@@ -38,8 +40,10 @@ the book's code, one long-lived python3 process with OPENBLAS_NUM_THREADS=1). Ea
 alternates them over several rounds: our repetitions of the row, then NumPy's. Prints per row the median and
 min-max over all repetitions, ours / NumPy (of the medians, in the row's unit), the target and whether it is met.
 
-Rows: matmul GFLOP/s on a training step's three products and on 512^3; ms per training step (TwoLayerNet(784, 50,
-10), batch 100, SGD lr 0.1), float64 and float32; inference samples/s over the 10,000 embedded digits; seconds
+Rows: matmul GFLOP/s on a training step's three products and on 512^3; ms per training step (batch 100 drawn with
+replacement): TwoLayerNet(784, 50, 10) with SGD lr 0.1 in float64 and float32, MultiLayerNet(784, [50], 10) with
+the same weights and SGD (NumPy column: the book's TwoLayerNet step) and MultiLayerNet(784, [100, 100, 100], 10)
+with Adam (ReLU, He init), float64; inference samples/s over the 10,000 embedded digits; seconds
 of a gradient check (3 samples, 784-50-10); the book run (10,000 steps on the full MNIST with 17 evaluations,
 once, in a child process) in seconds and its peak memory; ms of 'node packages/examples/dist/cli.js --help'.
 Without python3 and numpy it says so and reports our figures alone.
@@ -166,9 +170,13 @@ async function measure(bench: Bench, settings: Settings, numpy: NumpySession | n
     await bench.row(name, "GFLOP/s", shape === "square512" ? PLANS.matmul512 : PLANS.matmul, work, { op: "matmul", shape }, (s) => flops / s / 1e9);
   }
   bench.phase("matmul");
+  const ms = (s: number): number => s * 1000;
   for (const dtype of ["float64", "float32"] as const) {
-    await bench.row(`training step ${dtype}`, "ms", PLANS.step, stepWork(mnist, dtype), { op: "step", dtype }, (s) => s * 1000);
+    await bench.row(`training step ${dtype}`, "ms", PLANS.step, stepWork(mnist, dtype), { op: "step", dtype }, ms);
   }
+  // NumPy's column is its TwoLayerNet step, so that this row's ratio reads beside the float64 row's
+  await bench.row("training step MultiLayerNet(784 -> 50 -> 10) float64", "ms", PLANS.step, multiLayerStepWork(mnist), { op: "step", dtype: "float64" }, ms);
+  await bench.row("training step 784-100-100-100-10 Adam float64", "ms", PLANS.step, deepStepWork(mnist), { op: "step_deep" }, ms);
   bench.phase("step");
   const inference = inferenceWork(mnist);
   await bench.row("inference, 10,000 digits", "samples/s", PLANS.inference, inference.work, { op: "inference" }, (s) => inference.samples / s);
@@ -296,7 +304,7 @@ function makeRow(name: string, unit: string, runs: string, ours: number[] | null
 function judge(rows: BenchRow[]): BenchRow[] {
   const find = (prefix: string): BenchRow | undefined => rows.find((r) => r.name.startsWith(prefix));
   const square = find("matmul (512x512)");
-  const numpyStep64 = find("training step float64")?.numpy;
+  const step64 = find("training step float64");
   return rows.map((row): BenchRow => {
     const ratioTarget = (limit: number): BenchRow => ({ ...row, target: `<= ${limit.toFixed(1)}x NumPy`, met: row.ratio === null ? null : row.ratio <= limit });
     if (row.name.startsWith("matmul") && row !== square) {
@@ -306,8 +314,13 @@ function judge(rows: BenchRow[]): BenchRow[] {
     }
     if (row.name.startsWith("training step float64")) return ratioTarget(TARGET.stepFloat64);
     if (row.name.startsWith("training step float32")) {
-      const vs64 = row.ours && numpyStep64 ? row.ours.median / numpyStep64.median : null;
+      const vs64 = row.ours && step64?.numpy ? row.ours.median / step64.numpy.median : null;
       return { ...row, target: `<= ${TARGET.stepFloat32.toFixed(1)}x NumPy float64`, met: vs64 === null ? null : vs64 <= TARGET.stepFloat32, ...(vs64 === null ? {} : { judged: `${vs64.toFixed(2)}x` }) };
+    }
+    if (row.name.startsWith("training step MultiLayerNet")) {
+      const vsTwoLayer = row.ours && step64?.ours ? row.ours.median / step64.ours.median : null;
+      const target = `<= ${TARGET.multiLayerStep.toFixed(1)}x TwoLayerNet's ours`;
+      return { ...row, target, met: vsTwoLayer === null ? null : vsTwoLayer <= TARGET.multiLayerStep, ...(vsTwoLayer === null ? {} : { judged: `${vsTwoLayer.toFixed(2)}x` }) };
     }
     if (row.name.startsWith("gradient check")) return ratioTarget(TARGET.gradientCheck);
     if (row.name.startsWith("book run peak memory")) {

@@ -1,12 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { Random, dot, rand, randn, type DType, type Tensor } from "@backprop/core";
 import type { Mnist } from "@backprop/datasets";
-import { SGD, Trainer, TwoLayerNet, gradientCheck } from "@backprop/layers";
+import { Adam, MultiLayerNet, SGD, Trainer, TwoLayerNet, gradientCheck, type Net, type Optimizer } from "@backprop/layers";
 
 /** The seed of every network and data stream the benchmark makes. */
 export const BENCH_SEED = 0;
 const INPUT = 784;
 const HIDDEN = 50;
+/** The hidden sizes of the deep step row. */
+const DEEP_HIDDEN = [100, 100, 100];
 const OUTPUT = 10;
 const BATCH = 100;
 const LR = 0.1;
@@ -45,8 +47,25 @@ export function matmulWork(shape: MatmulShape): { flops: number; work: () => voi
 
 /** The book's training step through our Trainer: draw 100 digits with replacement, backprop, SGD with lr 0.1. */
 export function stepWork(mnist: Mnist, dtype: DType): () => void {
-  const net = new TwoLayerNet(INPUT, HIDDEN, OUTPUT, { weightInitStd: WEIGHT_INIT_STD, seed: BENCH_SEED, dtype });
-  const trainer = new Trainer(net, new SGD(LR), mnist.train, mnist.test, { batchSize: BATCH, seed: BENCH_SEED, iters: Number.MAX_SAFE_INTEGER, sampling: "replace" });
+  return trainerStep(mnist, new TwoLayerNet(INPUT, HIDDEN, OUTPUT, { weightInitStd: WEIGHT_INIT_STD, seed: BENCH_SEED, dtype }), new SGD(LR));
+}
+
+/** stepWork's float64 step on MultiLayerNet(784, [50], 10): TwoLayerNet's layers and weights, built the general way. */
+export function multiLayerStepWork(mnist: Mnist): () => void {
+  return trainerStep(mnist, new MultiLayerNet(INPUT, [HIDDEN], OUTPUT, { weightInitStd: WEIGHT_INIT_STD, seed: BENCH_SEED }), new SGD(LR));
+}
+
+/**
+ * The step of the book's optimizer_compare_mnist.py with Adam, on MultiLayerNet(784, [100, 100, 100], 10) with the
+ * book's defaults (ReLU, He init) and batches of 100 (the book's has four hidden layers and batches of 128).
+ */
+export function deepStepWork(mnist: Mnist): () => void {
+  return trainerStep(mnist, new MultiLayerNet(INPUT, DEEP_HIDDEN, OUTPUT, { seed: BENCH_SEED }), new Adam());
+}
+
+/** One `trainer.step()` per call: a batch of 100 drawn with replacement, the gradient, one update of `optimizer`. */
+function trainerStep(mnist: Mnist, net: Net, optimizer: Optimizer): () => void {
+  const trainer = new Trainer(net, optimizer, mnist.train, mnist.test, { batchSize: BATCH, seed: BENCH_SEED, iters: Number.MAX_SAFE_INTEGER, sampling: "replace" });
   return () => trainer.step();
 }
 

@@ -12,6 +12,8 @@ const ROWS = [
   "matmul (512x512)(512x512), GFLOP/s",
   "training step float64, ms",
   "training step float32, ms",
+  "training step MultiLayerNet(784 -> 50 -> 10) float64, ms",
+  "training step 784-100-100-100-10 Adam float64, ms",
   "inference, 10,000 digits, samples/s",
   "gradient check (3 samples, 784-50-10), s",
   "book run (10,000 steps, full MNIST, 17 evals), s",
@@ -20,7 +22,9 @@ const ROWS = [
 ];
 
 // the rows that NumPy runs too, and so have a ratio whenever NumPy is there
-const WITH_NUMPY = ROWS.slice(0, 7);
+const WITH_NUMPY = ROWS.slice(0, 9);
+const MULTI_LAYER = "training step MultiLayerNet(784 -> 50 -> 10) float64, ms";
+const DEEP = "training step 784-100-100-100-10 Adam float64, ms";
 
 const hasNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0;
 
@@ -33,6 +37,7 @@ interface Row {
   ratio: number | null;
   target: string | null;
   met: boolean | null;
+  judged?: string;
   note?: string;
 }
 
@@ -63,10 +68,15 @@ describe("backprop bench", () => {
     expect(lines[header]).toMatch(/^row +runs +ours: median \(min-max\) +NumPy: median \(min-max\) +ours\/NumPy +target +met\?$/);
     const names = lines.slice(header + 2, header + 2 + ROWS.length).map((l) => l.split(/ {2,}/)[0]);
     expect(names).toEqual(ROWS);
-    for (const name of ROWS.slice(7, 10)) expect(lines.find((l) => l.startsWith(name))).toContain("skipped (--quick)");
+    for (const name of ROWS.slice(9, 12)) expect(lines.find((l) => l.startsWith(name))).toContain("skipped (--quick)");
     const step = lines.find((l) => l.startsWith("training step float64")) as string;
     expect(step).toContain("<= 2.0x NumPy");
     if (hasNumpy) expect(step).toMatch(/ \d+\.\d\dx /);
+    // judged on our medians alone: TwoLayerNet's ours beside MultiLayerNet's
+    expect(lines.find((l) => l.startsWith(MULTI_LAYER))).toMatch(/ <= 1\.1x TwoLayerNet's ours +(yes|NO) \(\d+\.\d\dx\)$/);
+    const deep = lines.find((l) => l.startsWith(DEEP)) as string;
+    expect(deep).toMatch(/ \d+ x \d+ +\d[\d.]* \([\d.]+-[\d.]+\) /);
+    if (hasNumpy) expect(deep).toMatch(/ \d+\.\d\dx$/);
   });
 
   it.runIf(hasNumpy)("gives one JSON object with a ratio for each row NumPy runs", async () => {
@@ -88,6 +98,12 @@ describe("backprop bench", () => {
     const step32 = result.rows.find((r) => r.name === "training step float32, ms") as Row;
     expect(step32.target).toBe("<= 1.0x NumPy float64");
     expect(typeof step32.met).toBe("boolean");
+    const multiLayer = result.rows.find((r) => r.name === MULTI_LAYER) as Row;
+    const twoLayer = result.rows.find((r) => r.name === "training step float64, ms") as Row;
+    expect(multiLayer.target).toBe("<= 1.1x TwoLayerNet's ours");
+    expect(multiLayer.judged).toBe(`${(multiLayer.ours!.median / twoLayer.ours!.median).toFixed(2)}x`);
+    expect(multiLayer.met).toBe(multiLayer.ours!.median / twoLayer.ours!.median <= 1.1);
+    expect((result.rows.find((r) => r.name === DEEP) as Row).target).toBeNull();
   });
 
   it("without python3 or numpy says so and reports our figures alone", async () => {
@@ -105,6 +121,8 @@ describe("backprop bench", () => {
       expect(row.ratio).toBeNull();
     }
     for (const row of result.rows.filter((r) => WITH_NUMPY.includes(r.name))) expect(row.ours!.median).toBeGreaterThan(0);
+    // its target compares two of our own figures, so it is judged without NumPy too
+    expect(typeof (result.rows.find((r) => r.name === MULTI_LAYER) as Row).met).toBe("boolean");
   });
 
   it("rejects bad flags with exit code 2", async () => {
