@@ -5,25 +5,20 @@ export interface Registered<T, C> {
 }
 
 /**
- * The classes a folder's index exports, by their `type`, so that model files and the command line learn of a new
- * layer, loss or optimizer from its own file and the export line that makes it public, never from another `if`.
+ * The classes a folder's index lists, by their `type`, so that model files and the command line learn of a new
+ * layer, loss or optimizer from its own file and the line that lists it, never from another `if`.
  */
 export class Registry<T, C = undefined> {
   private readonly byType = new Map<string, Registered<T, C>>();
 
   constructor(
     private readonly kind: string,
-    exports: Record<string, unknown>,
+    classes: readonly Registered<T, C>[],
   ) {
-    for (const value of Object.values(exports)) {
-      const candidate = value as Partial<Registered<T, C>> | undefined;
-      if (typeof value === "function" && typeof candidate?.type === "string" && typeof candidate.fromSpec === "function") {
-        this.byType.set(candidate.type, value as unknown as Registered<T, C>);
-      }
-    }
+    for (const c of classes) this.byType.set(c.type, c);
   }
 
-  /** The type names, in the order of the exports. */
+  /** The type names, in the order of the list. */
   get types(): string[] {
     return [...this.byType.keys()];
   }

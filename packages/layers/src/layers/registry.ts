@@ -1,6 +1,6 @@
 import { Registry } from "../registry";
-import * as layers from "./index";
+import { LAYER_CLASSES } from "./index";
 import type { BuildContext, Layer } from "./layer";
 
-/** Every layer class that layers/index.ts exports, by its `type`. */
-export const LAYERS = new Registry<Layer, BuildContext>("layerFromSpec", layers);
+/** Every layer class of layers/index.ts, by its `type`. */
+export const LAYERS = new Registry<Layer, BuildContext>("layerFromSpec", LAYER_CLASSES);

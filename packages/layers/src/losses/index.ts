@@ -1,3 +1,6 @@
-// The last layers of a net, one file each. A loss exported here is known to model files by its `type`.
-export { SoftmaxWithLoss } from "./softmax-with-loss";
-export { IdentityWithLoss } from "./identity-with-loss";
+import { SoftmaxWithLoss } from "./softmax-with-loss";
+import { IdentityWithLoss } from "./identity-with-loss";
+
+// The last layers of a net, one file each. Listed here, a loss is known to model files by its `type`.
+export { SoftmaxWithLoss, IdentityWithLoss };
+export const LOSS_CLASSES = [SoftmaxWithLoss, IdentityWithLoss];

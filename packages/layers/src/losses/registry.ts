@@ -1,6 +1,6 @@
 import { Registry } from "../registry";
-import * as losses from "./index";
+import { LOSS_CLASSES } from "./index";
 import type { Loss } from "./loss";
 
-/** Every loss class that losses/index.ts exports, by its `type`. */
-export const LOSSES = new Registry<Loss>("lossFromSpec", losses);
+/** Every loss class of losses/index.ts, by its `type`. */
+export const LOSSES = new Registry<Loss>("lossFromSpec", LOSS_CLASSES);

@@ -1,6 +1,6 @@
 import { Registry } from "../registry";
-import * as optimizers from "./index";
+import { OPTIMIZER_CLASSES } from "./index";
 import type { Optimizer } from "./optimizer";
 
-/** Every optimizer class that optimizers/index.ts exports, by its `type`. */
-export const OPTIMIZERS = new Registry<Optimizer>("optimizerFromSpec", optimizers);
+/** Every optimizer class of optimizers/index.ts, by its `type`, in the book's order. */
+export const OPTIMIZERS = new Registry<Optimizer>("optimizerFromSpec", OPTIMIZER_CLASSES);
