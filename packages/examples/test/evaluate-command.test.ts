@@ -1,18 +1,11 @@
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { zeros } from "@backprop/core";
 import { TwoLayerNet } from "@backprop/layers";
 import { saveModel } from "@backprop/layers/node";
-import { cli, cliWith, tempDir, writeIdxFolder } from "./helpers";
+import { cli, cliWith, writeIdxFolder, useScratch } from "./helpers";
 
-const dirs: string[] = [];
-const scratch = (): string => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { scratch, adopt } = useScratch();
 
 /**
  * A net made by hand for writeIdxFolder's images, where class c is bright in rows 2c+4 and 2c+5: hidden unit c sums
@@ -33,7 +26,7 @@ function offByOne(): TwoLayerNet {
 describe("backprop evaluate", () => {
   it("puts the true class in the rows and the prediction in the columns", async () => {
     const data = writeIdxFolder({ train: 20, test: 50 });
-    dirs.push(data);
+    adopt(data);
     const model = join(scratch(), "off-by-one.bp");
     saveModel(offByOne(), model, { data: { source: "idx", dir: data } });
     const { code, stdout } = await cli("evaluate", "--model", model, "--json");
@@ -53,7 +46,7 @@ describe("backprop evaluate", () => {
 
   it("tests a checkpoint on the data its run used, not the embedded digits", async () => {
     const data = writeIdxFolder({ train: 200, test: 50 });
-    dirs.push(data);
+    adopt(data);
     const save = join(scratch(), "run.bp");
     const stop = new AbortController();
     const args = ["train", "--data", data, "--iters", "40", "--eval-every", "10", "--batch-size", "20", "--lr", "0.5", "--hidden", "10"];

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { gzipSync } from "node:zlib";
 import { loadModel } from "@backprop/layers/node";
 import { run, type Output } from "../src";
@@ -27,6 +28,20 @@ export async function cliWith(extra: Partial<Output> & { onStdout?(text: string)
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "backprop-examples-"));
+}
+
+/**
+ * Temporary folders for the calling test file, removed after its tests: `scratch()` makes one, `adopt(dir)` takes
+ * one made elsewhere (such as writeIdxFolder's). Call at the top of the file.
+ */
+export function useScratch(): { scratch: () => string; adopt: (dir: string) => string } {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const adopt = (dir: string): string => {
+    dirs.push(dir);
+    return dir;
+  };
+  return { scratch: () => adopt(tempDir()), adopt };
 }
 
 /** IDX bytes: magic (0, 0, 8, ndims), the dims as big-endian u32, then the bytes. */

@@ -1,16 +1,10 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCheckpoint, loadModel } from "@backprop/layers/node";
-import { cli, cliWith, tempDir, weightBytes, writeIdxFolder } from "./helpers";
+import { cli, cliWith, weightBytes, writeIdxFolder, useScratch } from "./helpers";
 
-const dirs: string[] = [];
-const scratch = (): string => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { scratch, adopt } = useScratch();
 
 describe("backprop train on the embedded digits", () => {
   it("lowers the loss and passes 80% test accuracy within 240 seeded steps", async () => {
@@ -187,8 +181,8 @@ describe("interrupt and resume", () => {
 
 describe("training from IDX files", () => {
   it("reads raw and gzip folders alike and learns the separable set", async () => {
-    const gz = JSON.parse((await cli("train", "--data", writeIdxFolder({ gzip: true }), "--epochs", "5", "--batch-size", "20", "--lr", "0.5", "--hidden", "10", "--json")).stdout);
-    const raw = JSON.parse((await cli("train", "--data", writeIdxFolder({ gzip: false }), "--epochs", "5", "--batch-size", "20", "--lr", "0.5", "--hidden", "10", "--json")).stdout);
+    const gz = JSON.parse((await cli("train", "--data", adopt(writeIdxFolder({ gzip: true })), "--epochs", "5", "--batch-size", "20", "--lr", "0.5", "--hidden", "10", "--json")).stdout);
+    const raw = JSON.parse((await cli("train", "--data", adopt(writeIdxFolder({ gzip: false })), "--epochs", "5", "--batch-size", "20", "--lr", "0.5", "--hidden", "10", "--json")).stdout);
     expect(gz.config).toMatchObject({ trainSize: 200, testSize: 50, iters: 50 });
     expect(gz.history).toEqual(raw.history);
     expect(gz.final.testAcc).toBeGreaterThan(0.9);

@@ -1,16 +1,10 @@
-import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCheckpoint, loadModel } from "@backprop/layers/node";
-import { cli, cliWith, tempDir, weightBytes } from "./helpers";
+import { cli, cliWith, weightBytes, useScratch } from "./helpers";
 
-const dirs: string[] = [];
-const scratch = (): string => {
-  const dir = tempDir();
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { scratch } = useScratch();
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
 

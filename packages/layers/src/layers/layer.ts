@@ -1,4 +1,4 @@
-import { ShapeError, formatShape, type DType, type Random, type Tensor } from "@backprop/core";
+import { ShapeError, Tensor, formatShape, type DType, type Random } from "@backprop/core";
 import type { State } from "../training/state";
 
 /** A layer as JSON: its type (the class's `type`) and the options that, with its parameters, rebuild it. */
@@ -58,6 +58,13 @@ export function checkDout(where: string, dout: Tensor, out: readonly number[]): 
 /** Throws unless `value` is a finite number in [min, max) (or [min, max] with `inclusive`), naming the option. */
 export function checkOption(where: string, name: string, value: unknown, min: number, max: number, inclusive = false): number {
   const ok = typeof value === "number" && Number.isFinite(value) && value >= min && (inclusive ? value <= max : value < max);
-  if (!ok) throw new RangeError(`${where}: ${name} must be a number in [${min}, ${max}${inclusive ? "]" : ")"}, got ${JSON.stringify(value) ?? String(value)}`);
+  if (!ok) throw new RangeError(`${where}: ${name} must be a number in [${min}, ${max}${inclusive ? "]" : ")"}, got ${describeValue(value)}`);
   return value as number;
+}
+
+/** A value as an error message shows it: numbers as JavaScript prints them (NaN, Infinity), tensors by shape, else JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (value instanceof Tensor) return String(value);
+  return JSON.stringify(value) ?? String(value);
 }

@@ -21,8 +21,8 @@ export class AdaGrad implements Optimizer {
     this.h = slotsFor("AdaGrad.update", "squared-gradient sum", this.h, params);
     const { lr } = this;
     for (const key of Object.keys(params)) {
-      const W = elementsOf("AdaGrad.update", key, params[key]);
-      const h = elementsOf("AdaGrad.update", key, this.h[key]);
+      const W = elementsOf(params[key]);
+      const h = elementsOf(this.h[key]);
       const dW = gradientOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         h[i] += dW[i] * dW[i];

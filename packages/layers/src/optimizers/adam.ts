@@ -34,9 +34,9 @@ export class Adam implements Optimizer {
     const { beta1, beta2 } = this;
     const lrT = (this.lr * Math.sqrt(1 - beta2 ** this.iter)) / (1 - beta1 ** this.iter);
     for (const key of Object.keys(params)) {
-      const W = elementsOf("Adam.update", key, params[key]);
-      const m = elementsOf("Adam.update", key, this.m[key]);
-      const v = elementsOf("Adam.update", key, this.v[key]);
+      const W = elementsOf(params[key]);
+      const m = elementsOf(this.m[key]);
+      const v = elementsOf(this.v[key]);
       const dW = gradientOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         const g = dW[i];

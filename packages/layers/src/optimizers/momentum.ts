@@ -23,8 +23,8 @@ export class Momentum implements Optimizer {
     this.v = slotsFor("Momentum.update", "velocity", this.v, params);
     const { lr, momentum } = this;
     for (const key of Object.keys(params)) {
-      const W = elementsOf("Momentum.update", key, params[key]);
-      const v = elementsOf("Momentum.update", key, this.v[key]);
+      const W = elementsOf(params[key]);
+      const v = elementsOf(this.v[key]);
       const dW = gradientOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         v[i] = momentum * v[i] - lr * dW[i];

@@ -28,8 +28,8 @@ export class Nesterov implements Optimizer {
     const ahead = momentum * momentum;
     const step = (1 + momentum) * lr;
     for (const key of Object.keys(params)) {
-      const W = elementsOf("Nesterov.update", key, params[key]);
-      const v = elementsOf("Nesterov.update", key, this.v[key]);
+      const W = elementsOf(params[key]);
+      const v = elementsOf(this.v[key]);
       const dW = gradientOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         W[i] += ahead * v[i];

@@ -1,5 +1,5 @@
 import { ShapeError, Tensor, formatShape, zerosLike, type Data } from "@backprop/core";
-import { checkOption } from "../layers/layer";
+import { checkOption, describeValue } from "../layers/layer";
 import { cloneState, type State } from "../training/state";
 
 /** An optimizer as JSON: its type (the class's `type`) and settings, such as { type: "Adam", lr: 0.001, ... }. */
@@ -27,9 +27,13 @@ export type Slots = Record<string, Tensor>;
 // keeps the division finite where a squared-gradient sum is still 0, as the book does
 export const EPSILON = 1e-7;
 
-/** Throws unless every parameter has a gradient of its shape, naming the first that has not. */
+/**
+ * Throws unless every parameter is a tensor of its own (updated in place) with a gradient of its shape, naming the
+ * first that is not: before any parameter changes, so that a bad update changes nothing.
+ */
 export function checkGrads(where: string, params: Slots, grads: Slots): void {
   for (const [name, p] of Object.entries(params)) {
+    if (!p.isContiguous) throw new ShapeError(`${where}: ${name} is a non-contiguous view ${formatShape(p.shape)}, expected a tensor of its own`);
     const g = grads[name];
     if (!(g instanceof Tensor)) throw new ShapeError(`${where}: no gradient for ${name}, expected one of shape ${formatShape(p.shape)}`);
     if (g.ndim !== p.ndim || g.shape.some((n, d) => n !== p.shape[d])) {
@@ -50,9 +54,8 @@ export function slotsFor(where: string, what: string, slots: Slots | null, param
   return slots;
 }
 
-/** The elements of a tensor for a fused loop: its own buffer (a parameter or slot, updated in place). */
-export function elementsOf(where: string, name: string, x: Tensor): Data {
-  if (!x.isContiguous) throw new ShapeError(`${where}: ${name} is a non-contiguous view ${formatShape(x.shape)}, expected a tensor of its own`);
+/** The elements of a parameter or slot for a fused loop: its own buffer, updated in place (checkGrads saw to it). */
+export function elementsOf(x: Tensor): Data {
   return x.contiguousData();
 }
 
@@ -65,7 +68,7 @@ export function gradientOf(g: Tensor): Data {
 export function slotsFromState(where: string, what: string, state: State | undefined): Slots | null {
   if (state === null) return null;
   if (typeof state !== "object" || state instanceof Tensor || Array.isArray(state) || Object.values(state).some((s) => !(s instanceof Tensor))) {
-    throw new TypeError(`${where}.restore: ${what} must be null or tensors by parameter name, got ${JSON.stringify(state) ?? String(state)}`);
+    throw new TypeError(`${where}.restore: ${what} must be null or tensors by parameter name, got ${describeValue(state)}`);
   }
   return cloneState(state) as Slots;
 }
@@ -73,7 +76,7 @@ export function slotsFromState(where: string, what: string, state: State | undef
 /** A learning rate or another positive setting. */
 export function positive(where: string, name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${where}: ${name} must be a positive number, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new RangeError(`${where}: ${name} must be a positive number, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -24,8 +24,8 @@ export class RMSprop implements Optimizer {
     const { lr, decayRate } = this;
     const rest = 1 - decayRate;
     for (const key of Object.keys(params)) {
-      const W = elementsOf("RMSprop.update", key, params[key]);
-      const h = elementsOf("RMSprop.update", key, this.h[key]);
+      const W = elementsOf(params[key]);
+      const h = elementsOf(this.h[key]);
       const dW = gradientOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         h[i] *= decayRate;
