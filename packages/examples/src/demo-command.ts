@@ -1,6 +1,13 @@
 import { UsageError, parseFlags, type FlagSpec, type FlagValues } from "./args";
 import { buyApple } from "./buy-apple";
 import { buyAppleOrange } from "./buy-apple-orange";
+import { batchNormDemo } from "./demo-batch-norm";
+import { hyperparameterSearchDemo } from "./demo-hyperparameter-search";
+import { optimizerCompareMnistDemo } from "./demo-optimizer-compare-mnist";
+import { optimizerCompareNaiveDemo } from "./demo-optimizer-compare-naive";
+import { overfitDropoutDemo } from "./demo-overfit-dropout";
+import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay";
+import { weightInitCompareDemo } from "./demo-weight-init-compare";
 import type { Output } from "./output";
 
 const CMD = "backprop demo";
@@ -39,7 +46,17 @@ const buyAppleOrangeDemo: Demo = {
 };
 
 /** Every demo, in the book's order. */
-export const DEMOS: Demo[] = [buyAppleDemo, buyAppleOrangeDemo];
+export const DEMOS: Demo[] = [
+  buyAppleDemo,
+  buyAppleOrangeDemo,
+  optimizerCompareNaiveDemo,
+  optimizerCompareMnistDemo,
+  weightInitCompareDemo,
+  batchNormDemo,
+  overfitWeightDecayDemo,
+  overfitDropoutDemo,
+  hyperparameterSearchDemo,
+];
 
 function help(): string {
   const width = Math.max(...DEMOS.map((d) => d.name.length)) + 3;
