@@ -81,6 +81,31 @@ describe("backprop demo optimizer-compare-naive", () => {
     });
   });
 
+  it("agrees with the book's own optimizer.py run in NumPy: five positions to the last bit, Adam's to 1e-15", async () => {
+    // printed by the book's common/optimizer.py (NumPy 2.4) on np.array(-7.0), np.array(2.0), 30 updates of
+    // optimizer_compare_naive.py's loop; Adam's lr_t takes 0.999 ** t, which C's pow and JavaScript's ** may round
+    // apart in the last bit
+    const numpy = [
+      ["SGD", -0.3503929957523197, 0.0847823165504322],
+      ["Momentum", 0.896413858493733, 0.08808560171506971],
+      ["Nesterov", 0.6896149016966209, -0.0006799058361171969],
+      ["AdaGrad", -0.12016232231416045, 2.486389893984459e-17],
+      ["RMSprop", -0.6974203096807907, 1.4834621508315574e-8],
+      ["Adam", 0.13600685239498186, 0.31824537553721943],
+    ] as const;
+    const lines = (await cli("demo", "optimizer-compare-naive")).stdout.trimEnd().split("\n");
+    numpy.forEach(([name, x, y], k) => {
+      const [, printed, px, py] = /^(\w+) lr [\d.]+: x (\S+) y (\S+)$/.exec(lines[k]) as RegExpExecArray;
+      expect(printed).toBe(name);
+      if (name === "Adam") {
+        expect(Math.abs(Number(px) - x)).toBeLessThan(1e-15);
+        expect(Math.abs(Number(py) - y)).toBeLessThan(1e-15);
+      } else {
+        expect([Number(px), Number(py)], name).toEqual([x, y]);
+      }
+    });
+  });
+
   it("draws the paths, 31 points each, into --svg FILE", async () => {
     const dir = tempDir();
     dirs.push(dir);

@@ -12,8 +12,7 @@ export type StoredArrays = Record<string, { shape: readonly number[]; data: Stor
 /** `state` as JSON for a header: each tensor becomes a reference to an array named by its path, added to `arrays`. */
 export function stateToJson(state: State, path: string, arrays: StoredArrays): unknown {
   if (state instanceof Tensor) {
-    const data = state.copy().contiguousData();
-    arrays[path] = { shape: state.shape, data: data instanceof Float64Array ? data : Float32Array.from(data) };
+    arrays[path] = { shape: state.shape, data: state.copy().contiguousData() };
     return { $array: path } satisfies ArrayRef;
   }
   if (Array.isArray(state)) return state.map((s, i) => stateToJson(s, `${path}/${i}`, arrays));
