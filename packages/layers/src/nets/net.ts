@@ -2,9 +2,9 @@ import { Random, full, type DType, type Tensor } from "@backprop/core";
 import { numericalGradients } from "../gradient/gradient-check";
 import type { BuildContext, Layer, LayerSpec } from "../layers/layer";
 import { LAYERS } from "../layers/registry";
-import { classIndices } from "../losses/labels";
 import type { Loss, LossSpec } from "../losses/loss";
 import { LOSSES } from "../losses/registry";
+import { countCorrect } from "../training/metrics";
 import { asRandomState, randomState, type State, type StateRecord } from "../training/state";
 
 /** A layer of a net as JSON: its name in the net, its spec, and the net's names of its parameters. */
@@ -104,13 +104,7 @@ export class Net {
   /** The fraction of rows whose highest score is the label. */
   accuracy(x: Tensor, t: Tensor): number {
     const y = this.predict(x, false);
-    const labels = classIndices(`${this.name}.accuracy`, t, y.shape[0], y.shape[1]);
-    const guesses = y.argmax(1).contiguousData();
-    let correct = 0;
-    labels.forEach((label, i) => {
-      if (guesses[i] === label) correct++;
-    });
-    return correct / labels.length;
+    return countCorrect(`${this.name}.accuracy`, y, t) / y.shape[0];
   }
 
   /** Gradients of the loss (in training mode) by backpropagation, by parameter name. */

@@ -11,18 +11,21 @@ export interface Metric {
   measure(y: Tensor, t: Tensor): { sum: number; count: number };
 }
 
+/** How many rows of scores y (N, C) have their highest score at their class in t; `where` names the caller in errors. */
+export function countCorrect(where: string, y: Tensor, t: Tensor): number {
+  const labels = classIndices(where, t, y.shape[0], y.shape[1]);
+  const guesses = y.argmax(1).contiguousData();
+  let correct = 0;
+  labels.forEach((label, i) => {
+    if (guesses[i] === label) correct++;
+  });
+  return correct;
+}
+
 /** The fraction of samples whose highest score is their class (t: class indices or one-hot). */
 export const accuracy: Metric = {
   name: "acc",
-  measure(y: Tensor, t: Tensor) {
-    const labels = classIndices("accuracy", t, y.shape[0], y.shape[1]);
-    const guesses = y.argmax(1).contiguousData();
-    let correct = 0;
-    labels.forEach((label, i) => {
-      if (guesses[i] === label) correct++;
-    });
-    return { sum: correct, count: labels.length };
-  },
+  measure: (y: Tensor, t: Tensor) => ({ sum: countCorrect("accuracy", y, t), count: y.shape[0] }),
 };
 
 /** The metrics a trainer's config may name. */
