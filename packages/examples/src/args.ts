@@ -77,3 +77,16 @@ export function positiveNumber(command: string, flag: string, raw: string | bool
   if (value === 0) throw new UsageError(`${command}: --${flag} must be a positive number, got '${raw}'`);
   return value;
 }
+
+/** The flag as a number >= 0, or `fallback` when absent. */
+export function nonNegativeNumber(command: string, flag: string, raw: string | boolean | undefined, fallback: number): number {
+  return typeof raw === "string" ? parseNumber(command, flag, raw, false, 0, "non-negative") : fallback;
+}
+
+/** The flag as a ratio strictly between 0 and 1 (a Dropout ratio), or undefined when absent. */
+export function ratio(command: string, flag: string, raw: string | boolean | undefined): number | undefined {
+  if (typeof raw !== "string") return undefined;
+  const value = raw.trim() === "" ? NaN : Number(raw);
+  if (!(value > 0 && value < 1)) throw new UsageError(`${command}: --${flag} must be a ratio between 0 and 1, got '${raw}'`);
+  return value;
+}

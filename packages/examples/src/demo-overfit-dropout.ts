@@ -1,5 +1,5 @@
 import { MultiLayerNetExtend } from "@backprop/layers";
-import { UsageError } from "./args";
+import { ratio } from "./args";
 import type { Demo } from "./demo-command";
 import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit";
 
@@ -18,12 +18,10 @@ export const overfitDropoutDemo: Demo = {
   flagsHelp: `  --dropout RATIO       the share of units the second net's Dropout layers drop while training (default ${BOOK_RATIO})
 ${overfitHelp(BOOK_EPOCHS, "the initial weights, the batches and the dropout masks")}`,
   run(values, out) {
-    const raw = values.dropout as string | undefined;
-    const ratio = raw === undefined ? BOOK_RATIO : Number(raw);
-    if (raw !== undefined && (raw.trim() === "" || !(ratio > 0 && ratio < 1))) throw new UsageError(`${CMD}: --dropout must be a ratio between 0 and 1, got '${raw}'`);
+    const dropout = ratio(CMD, "dropout", values.dropout) ?? BOOK_RATIO;
     return runOverfit(CMD, values, BOOK_EPOCHS, (inputSize, outputSize, seed) => [
       { name: "no dropout", net: new MultiLayerNetExtend(inputSize, HIDDEN, outputSize, { seed }) },
-      { name: `dropout ${ratio}`, net: new MultiLayerNetExtend(inputSize, HIDDEN, outputSize, { useDropout: true, dropoutRatio: ratio, seed }) },
+      { name: `dropout ${dropout}`, net: new MultiLayerNetExtend(inputSize, HIDDEN, outputSize, { useDropout: true, dropoutRatio: dropout, seed }) },
     ], out);
   },
 };

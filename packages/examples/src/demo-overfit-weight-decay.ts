@@ -1,5 +1,5 @@
 import { MultiLayerNet } from "@backprop/layers";
-import { UsageError } from "./args";
+import { positiveNumber } from "./args";
 import type { Demo } from "./demo-command";
 import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit";
 
@@ -18,11 +18,7 @@ export const overfitWeightDecayDemo: Demo = {
   flagsHelp: `  --weight-decay L      the weight decay lambda of the second net: loss += L/2 * sum of W^2 (default ${BOOK_LAMBDA})
 ${overfitHelp(BOOK_EPOCHS, "the initial weights and of the batches")}`,
   run(values, out) {
-    const raw = values["weight-decay"] as string | undefined;
-    const lambda = raw === undefined ? BOOK_LAMBDA : Number(raw);
-    if (raw !== undefined && (raw.trim() === "" || !Number.isFinite(lambda) || lambda <= 0)) {
-      throw new UsageError(`${CMD}: --weight-decay must be a positive number, got '${raw}'`);
-    }
+    const lambda = positiveNumber(CMD, "weight-decay", values["weight-decay"], BOOK_LAMBDA);
     return runOverfit(CMD, values, BOOK_EPOCHS, (inputSize, outputSize, seed) => [
       { name: "no decay", net: new MultiLayerNet(inputSize, HIDDEN, outputSize, { seed }) },
       { name: `decay ${lambda}`, net: new MultiLayerNet(inputSize, HIDDEN, outputSize, { weightDecayLambda: lambda, seed }) },

@@ -1,6 +1,6 @@
 import type { DType } from "@backprop/core";
 import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
-import { UsageError, positiveNumber, type FlagSpec, type FlagValues } from "./args";
+import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args";
 
 /** The flags that choose a net, shared by train and gradcheck. */
 export const NET_FLAGS = {
@@ -46,14 +46,8 @@ export function parseNetFlags(command: string, v: FlagValues, defaultHidden: num
   if (!ACTIVATIONS.includes(activation as Activation)) throw new UsageError(`${command}: --activation must be ${ACTIVATIONS.join(", ")}, got '${activation}'`);
   const init = v["weight-init-std"] as string | undefined;
   const weightInitStd = init === "he" || init === "xavier" ? init : init !== undefined ? positiveNumberOr(command, "weight-init-std", init, "a positive number, he or xavier") : Array.isArray(hidden) ? "he" : 0.01;
-  const decay = v["weight-decay"] as string | undefined;
-  const weightDecay = decay === undefined ? 0 : Number(decay);
-  if (decay !== undefined && (decay.trim() === "" || !Number.isFinite(weightDecay) || weightDecay < 0)) {
-    throw new UsageError(`${command}: --weight-decay must be a non-negative number, got '${decay}'`);
-  }
-  const ratio = v.dropout as string | undefined;
-  const dropout = ratio === undefined ? null : Number(ratio);
-  if (ratio !== undefined && (ratio.trim() === "" || !(dropout! > 0 && dropout! < 1))) throw new UsageError(`${command}: --dropout must be a ratio between 0 and 1, got '${ratio}'`);
+  const weightDecay = nonNegativeNumber(command, "weight-decay", v["weight-decay"], 0);
+  const dropout = ratio(command, "dropout", v.dropout) ?? null;
   return { hidden, activation: activation as Activation, weightInitStd, weightDecay, dropout, batchNorm: v["batch-norm"] === true };
 }
 

@@ -59,5 +59,3 @@ export function saveCheckpoint(trainer: Trainer, path: string, meta: ModelMeta =
 export function loadCheckpoint(path: string): Checkpoint {
   return decodeCheckpoint(readModelBytes(path, "loadCheckpoint"), basename(path));
 }
-
-
