@@ -20,7 +20,7 @@ export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient";
 export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check";
 export { Trainer, DivergedError, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation } from "./training/trainer";
 export { evaluateMetrics, predictions, type BatchSource } from "./training/batch-source";
-export { accuracy, METRICS, metricByName, metricKey, type Metric } from "./training/metrics";
+export { accuracy, meanAbsoluteError, meanSquaredError, METRICS, metricOf, metricSpec, metricKey, countCorrect, type Metric, type MetricSpec } from "./training/metrics";
 export { cloneState, type State } from "./training/state";
 export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION, type FileHeader, type ArrayEntry, type StoredArray } from "./files/array-file";
 export { encodeModel, decodeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model";

@@ -6,6 +6,7 @@ import type { Layer } from "../layers/layer";
 import { Relu } from "../layers/relu";
 import { Sigmoid } from "../layers/sigmoid";
 import { Tanh } from "../layers/tanh";
+import type { Loss } from "../losses/loss";
 import { SoftmaxWithLoss } from "../losses/softmax-with-loss";
 import { Net } from "./net";
 import { initWeights, type WeightInit } from "./weight-init";
@@ -24,6 +25,8 @@ export interface MultiLayerNetOptions {
   /** Seed of the initial weights; Dropout's masks come from a stream of their own, `${seed}/dropout`. */
   seed?: number | string;
   dtype?: DType;
+  /** The last layer (default SoftmaxWithLoss, as the book; IdentityWithLoss for regression). */
+  lastLayer?: Loss;
 }
 
 export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
@@ -37,7 +40,7 @@ export interface MultiLayerNetExtendOptions extends MultiLayerNetOptions {
 
 /**
  * The book's fully connected net of any depth: (Affine -> activation) per hidden size, then Affine and
- * SoftmaxWithLoss, with the book's layer names (Affine1, Activation_function1, ..., AffineL+1).
+ * SoftmaxWithLoss (or the last layer given), with the book's layer names (Affine1, Activation_function1, ..., AffineL+1).
  * x: (N, inputSize) -> scores (N, outputSize).
  */
 export class MultiLayerNet extends Net {
@@ -103,5 +106,5 @@ function multiLayer(name: string, inputSize: number, hiddenSizeList: readonly nu
     layers.push([`Activation_function${idx}`, new Activation()]);
     if (useDropout) layers.push([`Dropout${idx}`, new Dropout(dropoutRatio, masks)]);
   }
-  return [layers, new SoftmaxWithLoss(), { name, weightDecayLambda, rng: masks }];
+  return [layers, options.lastLayer ?? new SoftmaxWithLoss(), { name, weightDecayLambda, rng: masks }];
 }

@@ -1,6 +1,7 @@
 import { Random, zeros, type DType } from "@backprop/core";
 import { Affine } from "../layers/affine";
 import { Relu } from "../layers/relu";
+import type { Loss } from "../losses/loss";
 import { SoftmaxWithLoss } from "../losses/softmax-with-loss";
 import { Net } from "./net";
 import { initWeights, type WeightInit } from "./weight-init";
@@ -11,10 +12,12 @@ export interface TwoLayerNetOptions {
   /** Seed of the generator that draws the initial weights. */
   seed?: number | string;
   dtype?: DType;
+  /** The last layer (default SoftmaxWithLoss, as the book; IdentityWithLoss for regression). */
+  lastLayer?: Loss;
 }
 
 /**
- * The book's two-layer network of chapter 5: Affine1 -> Relu1 -> Affine2, then SoftmaxWithLoss.
+ * The book's two-layer network of chapter 5: Affine1 -> Relu1 -> Affine2, then SoftmaxWithLoss (or the last layer given).
  * x: (N, inputSize) -> scores (N, outputSize);  W1 (inputSize, hiddenSize), b1, W2 (hiddenSize, outputSize), b2.
  */
 export class TwoLayerNet extends Net {
@@ -31,6 +34,6 @@ export class TwoLayerNet extends Net {
       ["Relu1", new Relu()],
       ["Affine2", new Affine(W2, zeros([outputSize], { dtype }))],
     ] as const;
-    super(layers, new SoftmaxWithLoss(), { name: "TwoLayerNet", rng: new Random(`${seed}/dropout`) });
+    super(layers, options.lastLayer ?? new SoftmaxWithLoss(), { name: "TwoLayerNet", rng: new Random(`${seed}/dropout`) });
   }
 }

@@ -2,7 +2,7 @@ import { Random, Tensor } from "@backprop/core";
 import type { Net } from "../nets/net";
 import type { Optimizer } from "../optimizers/optimizer";
 import { evaluateMetrics, type BatchSource } from "./batch-source";
-import { accuracy, metricByName, metricKey, type Metric } from "./metrics";
+import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics";
 import { asRandomState, randomState, type State } from "./state";
 
 /** How a trainer runs, as a checkpoint records it. */
@@ -18,8 +18,8 @@ export interface TrainerConfig {
   evalSamples: number | null;
   /** Seed of the batches, drawn from a stream of their own, `${seed}/batches`. */
   seed: number | string;
-  /** The names of the metrics evaluated (see METRICS); the first is the one reported first. */
-  metrics: string[];
+  /** The metrics evaluated (see METRICS), by name or { name, scale }; the first is the one reported first. */
+  metrics: MetricSpec[];
 }
 
 export type TrainerOptions = Pick<TrainerConfig, "batchSize" | "iters"> & Partial<Omit<TrainerConfig, "metrics">> & { metrics?: Metric[] };
@@ -87,7 +87,7 @@ export class Trainer {
       evalEvery: options.evalEvery ?? Math.ceil(train.length / options.batchSize),
       evalSamples: options.evalSamples ?? null,
       seed: options.seed ?? 0,
-      metrics: metrics.map((m) => m.name),
+      metrics: metrics.map(metricSpec),
     };
     for (const [name, n] of Object.entries({ batchSize: this.config.batchSize, iters: this.config.iters, evalEvery: this.config.evalEvery })) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Trainer: ${name} must be a positive integer, got ${n}`);
@@ -220,5 +220,5 @@ export class Trainer {
 
 /** The metrics a config names. */
 export function metricsOf(config: TrainerConfig): Metric[] {
-  return config.metrics.map(metricByName);
+  return config.metrics.map(metricOf);
 }
