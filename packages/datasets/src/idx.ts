@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { constants, gunzipSync } from "node:zlib";
+import { DataError } from "./data-error";
 import { ImageDataset, type ImageOptions } from "./image-dataset";
 
 /** The magic number of an IDX file of unsigned bytes with 3 dimensions: count, rows, cols. */
@@ -27,10 +28,8 @@ const GZIP_SIZE_BYTES = 4;
 const MAX_DEFLATE_RATIO = 1032;
 const FILE_LIST = `${IDX_FILES.trainImages}, ${IDX_FILES.trainLabels}, ${IDX_FILES.testImages} and ${IDX_FILES.testLabels} (each raw or .gz)`;
 
-/** A data file or folder is missing, unreadable or malformed. The message is one sentence that names it. */
-export class DataError extends Error {
-  override name = "DataError";
-}
+// in its own file so that the browser-safe table readers can throw it without importing node:fs
+export { DataError } from "./data-error";
 
 /** An IDX file of unsigned bytes: its sizes, and `data` holding their product of bytes, row-major. */
 export interface Idx {

@@ -1,3 +1,13 @@
 export { loadMnist, type LoadMnistOptions, type Mnist, type MnistShapeOptions } from "./mnist";
 export { ImageDataset, type ImageOptions } from "./image-dataset";
-export { DataError, IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, loadIdxDirectory, type Idx, type IdxImages } from "./idx";
+export { DataError } from "./data-error";
+export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, loadIdxDirectory, type Idx, type IdxImages } from "./idx";
+export type { Cell, RawTable, Task, FeatureColumn, TargetColumn, TableSchema } from "./table/types";
+export { parseCsv, parseJsonTable, parseTable, recordsTable, type ParseOptions } from "./table/parse";
+export { DEFAULT_MISSING, isMissing, numberOf, textOf } from "./table/columns";
+export { fitSchema, inputNames, inputSize, describeSchema, unscale, checkSchema, type SchemaOptions } from "./table/schema";
+export { encodeRows, type EncodeOptions, type EncodeProblem, type Encoded } from "./table/encode";
+export { TableDataset } from "./table/table-dataset";
+export { prepareTable, DEFAULT_TEST_FRACTION, type TableOptions, type TableReport, type Table } from "./table/load-table";
+export { readTable, loadTable, type LoadTableOptions } from "./table/load-table-node";
+export { PENGUINS, penguinsTable, loadPenguins } from "./penguins";
