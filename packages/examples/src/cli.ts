@@ -7,6 +7,7 @@ import { evaluateCommand } from "./evaluate-command";
 import { checkNet, gradientCheckNet } from "./gradient-check";
 import { NET_FLAGS, netFlagsHelp, parseNetFlags } from "./net-flags";
 import type { Output } from "./output";
+import { predictCommand } from "./predict-command";
 import { RunFailed, trainCommand } from "./train-command";
 
 const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5 and 6)
@@ -14,8 +15,10 @@ const HELP = `backprop: a deep-learning framework built from layers, after Deep 
 Usage: backprop <command> [flags]
 
 Commands:
-  train        train a net of any depth on MNIST with a mini-batch optimizer
-  evaluate     test a saved model: accuracy and confusion matrix
+  train        train a net of any depth with a mini-batch optimizer: on MNIST, or on a table (CSV, JSON, the
+               embedded penguins) for regression or classification
+  evaluate     test a saved model: accuracy and confusion matrix, or a regression's MAE and MSE
+  predict      predict the target of every row of a CSV or JSON file with a model trained on a table
   gradcheck    compare backprop with numerical gradients, parameter by parameter
   demo NAME    the book's demos: chapter 5's computational graphs, chapter 6's optimizers, initializations,
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
@@ -51,6 +54,8 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return await trainCommand(rest, out);
       case "evaluate":
         return evaluateCommand(rest, out);
+      case "predict":
+        return predictCommand(rest, out);
       case "gradcheck":
         return gradcheck(rest, out);
       case "demo":
@@ -64,7 +69,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, gradcheck, demo, bench)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, gradcheck, demo, bench)`);
     }
   } catch (error) {
     // bad input: flags, data files, model files

@@ -1,22 +1,80 @@
 import { resolve } from "node:path";
-import { loadMnist, type Mnist } from "@backprop/datasets";
+import { loadMnist, type Mnist, type Table } from "@backprop/datasets";
+import { IdentityWithLoss, SoftmaxWithLoss, accuracy, meanAbsoluteError, meanSquaredError, type BatchSource, type Loss, type Metric } from "@backprop/layers";
+import { describeTable, loadTableSource, reloadTableSource, type TableSource } from "./table-data";
 
 /** Where a run's digits come from, as recorded in checkpoints and models. */
-export type DataSource = { source: "embedded"; splitSeed: number } | { source: "idx"; dir: string };
+export type ImageSource = { source: "embedded"; splitSeed: number } | { source: "idx"; dir: string };
+
+/** Where a run's data comes from: images (MNIST) or a table. */
+export type DataSource = ImageSource | TableSource;
 
 /** The embedded split's seed is fixed, so that runs with different --seed are compared on the same test set. */
 export const EMBEDDED_SPLIT_SEED = 0;
 
-export function dataSource(dir: string | undefined): DataSource {
+export function dataSource(dir: string | undefined): ImageSource {
   return dir === undefined ? { source: "embedded", splitSeed: EMBEDDED_SPLIT_SEED } : { source: "idx", dir: resolve(dir) };
 }
 
-export function loadData(data: DataSource): Mnist {
+export function loadData(data: ImageSource): Mnist {
   return data.source === "idx" ? loadMnist({ dir: data.dir }) : loadMnist({ seed: data.splitSeed });
 }
 
 /** "8000 train / 2000 test digits (embedded)" or "60000 train / 10000 test images from DIR"; only the test set with `testOnly`. */
-export function describeData(data: DataSource, mnist: Mnist, testOnly = false): string {
+export function describeData(data: ImageSource, mnist: Mnist, testOnly = false): string {
   const counts = testOnly ? `${mnist.test.length} test` : `${mnist.train.length} train / ${mnist.test.length} test`;
   return data.source === "idx" ? `${counts} images from ${data.dir}` : `${counts} digits (embedded)`;
+}
+
+/** A run's data as the trainer needs it, whatever it is: the two sets, the net's sizes, its last layer and metrics. */
+export interface RunData {
+  /** The source, with a table's fitted schema: what models and checkpoints record. */
+  source: DataSource;
+  train: BatchSource;
+  test: BatchSource;
+  inputSize: number;
+  outputSize: number;
+  task: "regression" | "classification";
+  lastLayer(): Loss;
+  metrics: Metric[];
+  /** The header lines that say what the data is. */
+  describe(): string[];
+  mnist?: Mnist;
+  table?: Table;
+}
+
+/** Reads a run's data; `recorded` checks a table against the schema a model or checkpoint holds (`where` names the caller). */
+export function loadRunData(source: DataSource, where?: string): RunData {
+  if (source.source !== "table") {
+    const mnist = loadData(source);
+    return {
+      source,
+      train: mnist.train,
+      test: mnist.test,
+      inputSize: mnist.train.imageSize,
+      outputSize: mnist.train.classes,
+      task: "classification",
+      lastLayer: () => new SoftmaxWithLoss(),
+      metrics: [accuracy],
+      describe: () => [describeData(source, mnist)],
+      mnist,
+    };
+  }
+  const table = where ? reloadTableSource(source, where) : loadTableSource(source);
+  const fitted: TableSource = { ...source, schema: table.schema };
+  const { target } = table.schema;
+  const regression = target.task === "regression";
+  return {
+    source: fitted,
+    train: table.train,
+    test: table.test,
+    inputSize: table.train.inputSize,
+    outputSize: regression ? 1 : target.classes.length,
+    task: target.task,
+    lastLayer: () => (regression ? new IdentityWithLoss() : new SoftmaxWithLoss()),
+    // the net learns the standardized target; its errors times the target's std are in the target's units
+    metrics: regression ? [meanAbsoluteError(target.std), meanSquaredError(target.std)] : [accuracy],
+    describe: () => describeTable(table, fitted),
+    table,
+  };
 }

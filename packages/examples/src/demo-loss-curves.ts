@@ -1,5 +1,5 @@
 import { UsageError, nonNegativeInt, positiveInt, type FlagSpec, type FlagValues } from "./args";
-import { dataSource, describeData, loadData, type DataSource } from "./data";
+import { dataSource, describeData, loadData, type ImageSource } from "./data";
 import { interrupted, trainSideBySide, type Contestant } from "./demo-side-by-side";
 import { formatLoss, formatTable } from "./demo-table";
 import type { Output } from "./output";
@@ -21,7 +21,7 @@ export interface LossCurveSettings {
   batchSize: number;
   every: number;
   seed: number;
-  data: DataSource;
+  data: ImageSource;
 }
 
 /** The help lines of LOSS_CURVE_FLAGS. */

@@ -1,5 +1,5 @@
 import type { DType } from "@backprop/core";
-import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
+import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
 import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args";
 
 /** The flags that choose a net, shared by train and gradcheck. */
@@ -76,14 +76,14 @@ export function hiddenSizes(choice: NetChoice): number[] {
 
 /**
  * The net the flags chose: TwoLayerNet for one hidden number with ReLU and nothing else, else MultiLayerNet, or
- * MultiLayerNetExtend with BatchNorm or Dropout. Weights from `seed`.
+ * MultiLayerNetExtend with BatchNorm or Dropout. Weights from `seed`; the last layer SoftmaxWithLoss unless given.
  */
-export function buildNet(choice: NetChoice, inputSize: number, outputSize: number, seed: number, dtype: DType): Net {
+export function buildNet(choice: NetChoice, inputSize: number, outputSize: number, seed: number, dtype: DType, lastLayer?: Loss): Net {
   const { hidden, activation, weightInitStd, weightDecay, dropout, batchNorm } = choice;
   if (!Array.isArray(hidden) && activation === "relu" && weightDecay === 0 && dropout === null && !batchNorm) {
-    return new TwoLayerNet(inputSize, hidden, outputSize, { weightInitStd, seed, dtype });
+    return new TwoLayerNet(inputSize, hidden, outputSize, { weightInitStd, seed, dtype, lastLayer });
   }
-  const options = { activation, weightInitStd: weightInitStd as WeightInit, weightDecayLambda: weightDecay, seed, dtype };
+  const options = { activation, weightInitStd: weightInitStd as WeightInit, weightDecayLambda: weightDecay, seed, dtype, lastLayer };
   if (dropout === null && !batchNorm) return new MultiLayerNet(inputSize, hiddenSizes(choice), outputSize, options);
   return new MultiLayerNetExtend(inputSize, hiddenSizes(choice), outputSize, { ...options, useBatchnorm: batchNorm, useDropout: dropout !== null, dropoutRatio: dropout ?? undefined });
 }
@@ -111,10 +111,12 @@ export const OPTIMIZER_NAMES = OPTIMIZERS.types.map((t) => t.toLowerCase());
 /** Chapter 5's train_neuralnet.py trains SGD at 0.1; the other optimizers start from the book's own defaults. */
 const CLI_LR: Record<string, number> = { sgd: 0.1 };
 
-/** The optimizer of --optimizer NAME and --lr X (undefined: the default for NAME). */
-export function buildOptimizer(command: string, name: string | undefined, lr: string | undefined): Optimizer {
+/** The optimizer of --optimizer NAME, --lr X and RMSprop's --decay-rate X (undefined: the defaults for NAME). */
+export function buildOptimizer(command: string, name: string | undefined, lr: string | undefined, decayRate?: string): Optimizer {
   const chosen = (name ?? "sgd").toLowerCase();
   if (!OPTIMIZER_NAMES.includes(chosen)) throw new UsageError(`${command}: --optimizer must be ${OPTIMIZER_NAMES.join(", ")}, got '${name}'`);
+  if (decayRate !== undefined && chosen !== "rmsprop") throw new UsageError(`${command}: --decay-rate is RMSprop's, but --optimizer is ${chosen}`);
   const rate = lr !== undefined ? positiveNumber(command, "lr", lr, 0) : CLI_LR[chosen];
-  return OPTIMIZERS.fromSpec({ type: chosen, ...(rate !== undefined ? { lr: rate } : {}) }, undefined);
+  const decay = ratio(command, "decay-rate", decayRate);
+  return OPTIMIZERS.fromSpec({ type: chosen, ...(rate !== undefined ? { lr: rate } : {}), ...(decay !== undefined ? { decayRate: decay } : {}) }, undefined);
 }

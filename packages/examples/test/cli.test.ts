@@ -14,11 +14,13 @@ describe("backprop CLI", () => {
   it("lists every flag it accepts in each command's --help", async () => {
     const flags = {
       train: [
+        "--dataset", "--data", "--target", "--features", "--task", "--categorical", "--test-fraction", "--test-data", "--skip-lines", "--split-seed",
         "--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm",
-        "--optimizer", "--lr", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--seed", "--data",
+        "--optimizer", "--lr", "--decay-rate", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--seed",
         "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--quiet", "--json", "--help",
       ],
-      evaluate: ["--model", "--data", "--json", "--help"],
+      evaluate: ["--model", "--data", "--skip-lines", "--json", "--help"],
+      predict: ["--model", "--data", "--out", "--skip-lines", "--help"],
       gradcheck: ["--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm", "--samples", "--seed", "--tolerance", "--json", "--help"],
     };
     for (const [command, names] of Object.entries(flags)) {
@@ -35,7 +37,7 @@ describe("backprop CLI", () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, gradcheck, demo, bench)\n");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, gradcheck, demo, bench)\n");
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
