@@ -1,4 +1,5 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
+import { indexRange } from "./index-range";
 
 /** The brightest 8-bit pixel; normalized pixels are p / MAX_PIXEL. */
 export const MAX_PIXEL = 255;
@@ -68,9 +69,7 @@ export class ImageDataset {
 
   /** The samples start..end-1 as tensors. */
   slice(start: number, end: number = this.length, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
-    const from = Math.max(0, Math.min(start, this.length));
-    const to = Math.max(from, Math.min(end, this.length));
-    return this.batch(Array.from({ length: to - from }, (_, i) => from + i), dtype);
+    return this.batch(indexRange(start, end, this.length), dtype);
   }
 
   /** The whole set as tensors (float64: 8 bytes a pixel). */

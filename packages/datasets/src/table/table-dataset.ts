@@ -1,5 +1,6 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
 import type { Task } from "./types";
+import { indexRange } from "../index-range";
 
 /**
  * Encoded rows of a table: N rows of `inputSize` inputs, and a target per row (a standardized number for
@@ -51,9 +52,7 @@ export class TableDataset {
 
   /** The rows start..end-1 as tensors. */
   slice(start: number, end: number = this.length, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
-    const from = Math.max(0, Math.min(start, this.length));
-    const to = Math.max(from, Math.min(end, this.length));
-    return this.batch(Array.from({ length: to - from }, (_, i) => from + i), dtype);
+    return this.batch(indexRange(start, end, this.length), dtype);
   }
 
   /** The whole set as tensors. */
