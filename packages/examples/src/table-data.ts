@@ -60,11 +60,10 @@ export function tableSourceOf(file: string, options: Omit<TableSource, "source" 
 export function describeTable(table: Table, source: TableSource): string[] {
   const { report, schema } = table;
   const where = source.file === PENGUINS_DATASET ? `${report.name} (embedded)` : report.name;
-  const unit = report.unit === "record" ? "record" : "line";
-  const shown = report.droppedLines.slice(0, 8).join(", ");
-  const more = report.droppedLines.length > 8 ? `, ... ${report.droppedLines.length - 8} more` : "";
-  const dropped = report.dropped === 0 ? "none dropped" : `${report.dropped} dropped for a missing value (${unit}${report.dropped === 1 ? "" : "s"} ${shown}${more})`;
-  const split = report.testName ? `${report.train} train / ${report.test} test from ${report.testName}` : `${report.train} train / ${report.test} test (split seed ${source.splitSeed}, test fraction ${source.testFraction})`;
+  const dropped = report.dropped === 0 ? "none dropped" : `${report.dropped} dropped for a missing value (${linesText(report.unit, report.droppedLines)})`;
+  const testDropped = report.testDroppedLines ?? [];
+  const testText = testDropped.length === 0 ? "" : `, ${testDropped.length} of its rows dropped for a missing value (${linesText(report.unit, testDropped)})`;
+  const split = report.testName ? `${report.train} train / ${report.test} test from ${report.testName}${testText}` : `${report.train} train / ${report.test} test (split seed ${source.splitSeed}, test fraction ${source.testFraction})`;
   const target = schema.target;
   const targetText =
     target.task === "regression"
@@ -74,6 +73,12 @@ export function describeTable(table: Table, source: TableSource): string[] {
     `${target.task} of "${target.name}" on ${where}: ${report.rows} rows, ${report.kept} kept, ${dropped}; ${split}`,
     `inputs: ${describeSchema(schema)}, standardized by the training rows; ${targetText}`,
   ];
+}
+
+/** "lines 4, 9, 10, ... 3 more": the first eight. */
+function linesText(unit: "line" | "record", lines: number[]): string {
+  const more = lines.length > 8 ? `, ... ${lines.length - 8} more` : "";
+  return `${unit}${lines.length === 1 ? "" : "s"} ${lines.slice(0, 8).join(", ")}${more}`;
 }
 
 /** A figure to 5 significant digits, as a plain number: 4207.1, 2.6341, 123460. */

@@ -118,6 +118,26 @@ describe("a table from a CSV file", () => {
   });
 });
 
+describe("a test set from its own file", () => {
+  it("trains on one file and tests on the other, fitted on the first alone, and says which test rows it dropped", async () => {
+    const dir = scratch();
+    const train = join(dir, "tr.csv");
+    const test = join(dir, "te.csv");
+    writeFileSync(train, "a,t\n1,2\n2,4\n3,6\n4,8\n5,10\n6,12\n");
+    writeFileSync(test, "a,t\n1,2\n,4\n7,14\n");
+    const { code, stdout } = await cli("train", "--data", train, "--test-data", test, "--target", "t", "--batch-size", "2", "--epochs", "1");
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines[0]).toBe('regression of "t" on tr.csv: 6 rows, 6 kept, none dropped; 6 train / 2 test from te.csv, 1 of its rows dropped for a missing value (line 3)');
+    // a = 1..6: mean 3.5, population std sqrt(35 / 12) = 1.7078; t = 2a: mean 7, std 3.4157
+    expect(lines[1]).toBe("inputs: a: 1 input, standardized by the training rows; target standardized by the training rows' mean 7 and std 3.4157; the loss is half the mean squared error of the standardized target, MAE and MSE are in the target's units");
+    const json = JSON.parse((await cli("train", "--data", train, "--test-data", test, "--target", "t", "--batch-size", "2", "--epochs", "1", "--json")).stdout);
+    expect(json.config.data.schema.features).toEqual([{ name: "a", kind: "numeric", mean: 3.5, std: Math.sqrt(35 / 12) }]);
+    expect([json.config.trainSize, json.config.testSize]).toEqual([6, 2]);
+    expect((await cli("train", "--data", train, "--test-data", test, "--test-fraction", "0.3", "--target", "t")).stderr).toBe("backprop train: give --test-fraction or --test-data, not both\n");
+  });
+});
+
 describe("interrupt and resume on a table", () => {
   it("resumes to the uninterrupted weights, and refuses a file that changed since", async () => {
     const dir = scratch();
