@@ -1,8 +1,10 @@
+import { readdirSync, rmSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
  * Ends the run with one plain line, `N passed, N failed, N skipped`. A test file that fails to load, and an
- * error thrown outside any test, each count as one failure.
+ * error thrown outside any test, each count as one failure; so does anything the tests left in the run's
+ * temporary folder (vitest.config.ts points TMPDIR there): every test removes what it makes, also when it fails.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -20,6 +22,14 @@ export default class SummaryReporter implements Reporter {
       }
       if (tests === 0 && module.state() === "failed") failed++;
     }
+    const runTmp = process.env.BACKPROP_TEST_TMPDIR;
+    const left = runTmp ? readdirSync(runTmp) : [];
+    if (left.length > 0) {
+      failed++;
+      process.exitCode = 1;
+      process.stdout.write(`\nFAIL the tests left ${left.length} temporary entr${left.length === 1 ? "y" : "ies"} in ${runTmp}: ${left.join(", ")}\n`);
+    }
+    if (runTmp) rmSync(runTmp, { recursive: true, force: true });
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

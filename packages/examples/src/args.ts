@@ -11,9 +11,12 @@ export interface FlagSpec {
   [flag: string]: { type: "string" | "boolean" };
 }
 
+/** The largest step count, sample count or size a flag takes: 2^31, what an Int32Array index reaches. */
+export const MAX_COUNT = 2 ** 31;
+
 /**
- * Parses `argv` against `spec`; unknown flags, and arguments that are not flags where `allowPositionals` is
- * false, are UsageErrors naming the command.
+ * Parses `argv` against `spec`; unknown flags, a flag given twice, and arguments that are not flags where
+ * `allowPositionals` is false, are UsageErrors naming the command.
  */
 export function parseFlags(
   command: string,
@@ -23,6 +26,7 @@ export function parseFlags(
 ): { values: FlagValues; positionals: string[] } {
   try {
     const args = attachNegativeValues(argv, spec);
+    refuseRepeats(command, args, spec);
     const { values, positionals } = parseArgs({ args, options: spec, strict: true, allowPositionals: true });
     if (!allowPositionals && positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'`);
     return { values: values as FlagValues, positionals };
@@ -51,12 +55,28 @@ function attachNegativeValues(argv: string[], spec: FlagSpec): string[] {
   return out;
 }
 
+// "--lr 0.1 --lr 0.2" keeps the last today, silently: one of them is a mistake
+function refuseRepeats(command: string, args: string[], spec: FlagSpec): void {
+  const seen = new Set<string>();
+  for (const arg of args) {
+    if (arg === "--") return;
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (name === undefined || !Object.hasOwn(spec, name)) continue;
+    if (seen.has(name)) throw new UsageError(`${command}: --${name} is given twice, expected it once`);
+    seen.add(name);
+  }
+}
+
+/** A plain decimal number, 12, -0.5, 1e-3: not hex (0x3), binary, Infinity or an empty string, which Number() takes. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseNumber(command: string, flag: string, raw: string, integer: boolean, min: number, minLabel: string): number {
-  const value = raw.trim() === "" ? NaN : Number(raw);
+  const value = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
+  const kind = integer ? `${minLabel} integer` : `${minLabel} number`;
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-    const kind = integer ? `${minLabel} integer` : `${minLabel} number`;
     throw new UsageError(`${command}: --${flag} must be a ${kind}, got '${raw}'`);
   }
+  if (integer && value > MAX_COUNT) throw new UsageError(`${command}: --${flag} must be a ${kind} of at most 2^31 = ${MAX_COUNT}, got '${raw}'`);
   return value;
 }
 
@@ -86,7 +106,7 @@ export function nonNegativeNumber(command: string, flag: string, raw: string | b
 /** The flag as a ratio strictly between 0 and 1 (a Dropout ratio), or undefined when absent. */
 export function ratio(command: string, flag: string, raw: string | boolean | undefined): number | undefined {
   if (typeof raw !== "string") return undefined;
-  const value = raw.trim() === "" ? NaN : Number(raw);
+  const value = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   if (!(value > 0 && value < 1)) throw new UsageError(`${command}: --${flag} must be a ratio between 0 and 1, got '${raw}'`);
   return value;
 }

@@ -1,23 +1,42 @@
 import { run } from "./cli";
 
-// a reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do
+const argv = process.argv.slice(2);
+const stop = new AbortController();
+
+// a reader that stops early (`| head`) or a full device (`> /dev/full`): stop writing to stdout and ask a run to
+// stop after its step, so that it still saves what it must; EPIPE is quiet, any other failure is said on stderr
+let stdoutFailure: NodeJS.ErrnoException | undefined;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  if (stdoutFailure !== undefined) return;
+  stdoutFailure = error;
+  stop.abort();
 });
 
-// the first SIGINT or SIGTERM asks training to stop after its step and write a checkpoint; a second one ends at once
-const stop = new AbortController();
-const onSignal = (): void => {
-  if (stop.signal.aborted) process.exit(130);
-  stop.abort();
-};
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
+// Only a training run has something to save when stopped: the first SIGINT or SIGTERM asks it to finish its step
+// and write a checkpoint. The signal's default action is then restored, so that a second one ends the process at
+// once, even in the middle of a long evaluation. Every other command ends at the first signal.
+if (argv[0] === "train") {
+  const onSignal = (): void => {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
 
-process.exitCode = await run(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
+const code = await run(argv, {
+  stdout: (text) => {
+    if (stdoutFailure === undefined) process.stdout.write(text);
+  },
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
   signal: stop.signal,
 });
+
+if (stdoutFailure !== undefined && stdoutFailure.code !== "EPIPE") {
+  process.stderr.write(`backprop: cannot write to stdout: ${stdoutFailure.message}\n`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = code;
+}

@@ -5,7 +5,7 @@ import { benchCommand } from "./bench-command";
 import { demoCommand } from "./demo-command";
 import { evaluateCommand } from "./evaluate-command";
 import { checkNet, gradientCheckNet } from "./gradient-check";
-import { NET_FLAGS, netFlagsHelp, parseNetFlags } from "./net-flags";
+import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags";
 import type { Output } from "./output";
 import { predictCommand } from "./predict-command";
 import { RunFailed, trainCommand } from "./train-command";
@@ -109,6 +109,7 @@ function gradcheck(argv: string[], out: Output): number {
   if (config.samples > data.train.length) {
     throw new UsageError(`${cmd}: --samples must be at most the ${data.train.length} training samples, got ${config.samples}`);
   }
+  checkNetSize(cmd, config.net, data.train.imageSize, data.train.classes, "float64");
   const net = gradientCheckNet(data, config);
   const result = checkNet(data, config, net);
   if (v.json) {

@@ -1,3 +1,4 @@
+import { totalmem } from "node:os";
 import type { DType } from "@backprop/core";
 import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
 import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args";
@@ -72,6 +73,22 @@ function positiveNumberOr(command: string, flag: string, raw: string, expected: 
 /** The hidden sizes as a list. */
 export function hiddenSizes(choice: NetChoice): number[] {
   return Array.isArray(choice.hidden) ? choice.hidden : [choice.hidden];
+}
+
+/**
+ * Refuses a net whose training would not fit in this machine's memory, before anything is allocated: its
+ * parameters, their gradients and up to two optimizer slots each (Adam's moments), `dtype`'s bytes a value.
+ */
+export function checkNetSize(command: string, choice: NetChoice, inputSize: number, outputSize: number, dtype: DType): void {
+  const sizes = [inputSize, ...hiddenSizes(choice), outputSize];
+  let params = 0;
+  for (let k = 1; k < sizes.length; k++) params += sizes[k - 1] * sizes[k] + sizes[k] + (choice.batchNorm && k < sizes.length - 1 ? 2 * sizes[k] : 0);
+  const bytes = params * (dtype === "float32" ? 4 : 8) * 4;
+  const memory = totalmem();
+  if (bytes > memory) {
+    const gb = (n: number): string => `${(n / 1e9).toPrecision(3)} GB`;
+    throw new UsageError(`${command}: --hidden ${hiddenSizes(choice).join(",")} makes a net of ${params.toExponential(2)} parameters; training it needs about ${gb(bytes)}, more than this machine's ${gb(memory)}`);
+  }
 }
 
 /**

@@ -1,5 +1,3 @@
-import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { Tensor } from "@backprop/core";
 import { checkSchema, encodeRows, inputSize, readTable, unscale } from "@backprop/datasets";
 import { softmax } from "@backprop/layers";
@@ -7,6 +5,7 @@ import { loadModel, writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args";
 import { checkNetFits, recordedData } from "./evaluate-command";
 import type { Output } from "./output";
+import { checkOutput } from "./train-command";
 
 const CMD = "backprop predict";
 
@@ -39,10 +38,7 @@ export function predictCommand(argv: string[], out: Output): number {
   if (typeof v.model !== "string") throw new UsageError(`${CMD}: --model PATH is required`);
   if (typeof v.data !== "string") throw new UsageError(`${CMD}: --data FILE is required`);
   const outPath = v.out as string | undefined;
-  if (outPath !== undefined) {
-    const folder = dirname(resolve(outPath));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${CMD}: --out ${outPath}: folder ${folder} does not exist`);
-  }
+  if (outPath !== undefined) checkOutput("out", outPath, CMD);
   const skipLines = nonNegativeInt(CMD, "skip-lines", v["skip-lines"], 0);
   const { net, header } = loadModel(v.model);
   const recorded = recordedData(header);

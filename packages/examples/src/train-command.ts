@@ -1,14 +1,14 @@
-import { existsSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
 import { DataError } from "@backprop/datasets";
 import { DivergedError, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args";
+import { MAX_COUNT, UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args";
 import { dataSource, loadRunData, type DataSource, type RunData } from "./data";
 import { formatMetrics, finalValues } from "./metric-format";
 import { HISTORY_FORMATS, writeHistory } from "./history-file";
-import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, netFlagsHelp, parseNetFlags } from "./net-flags";
+import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags";
 import type { Output } from "./output";
 import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data";
 
@@ -139,11 +139,13 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     throw new UsageError(`${CMD}: --history must name a .json or .csv file, got '${historyPath}'`);
   }
   // found out now rather than after an hour of training
-  if (savePath !== undefined) checkFolder("save", savePath);
-  if (historyPath !== undefined) checkFolder("history", historyPath);
+  if (savePath !== undefined) checkOutput("save", savePath);
+  if (historyPath !== undefined) checkOutput("history", historyPath);
+  checkDistinct({ save: savePath, history: historyPath, "save's checkpoint": savePath !== undefined ? `${savePath}.ckpt` : undefined });
   const { trainer, data: runData, runConfig } = v.resume !== undefined ? resumeRun(v) : newRun(v);
   const data = runData.source;
-  const checkpointPath = savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? DEFAULT_CHECKPOINT);
+  // without --save a run is checkpointed only when interrupted, under a name no other run's checkpoint has
+  const checkpointPath = (): string => (savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? freeCheckpointName()));
   const show = v.json ? "json" : v.quiet ? "quiet" : "lines";
   const { config } = trainer;
   const writeCheckpoint = (path: string): void => saveCheckpoint(trainer, path, { data, training: { config: runConfig } });
@@ -163,13 +165,13 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
 
   const bar = show === "lines" && out.isTTY ? new ProgressBar(config.iters, trainer.iteration) : undefined;
   let lastGood: { path: string; iteration: number } | undefined;
-  let wroteCheckpoint = false;
+  let failedWrite: string | undefined;
   let lastReport = performance.now();
   const onEvaluation = (e: Evaluation): void => {
-    if (savePath !== undefined && !e.final) {
-      writeCheckpoint(checkpointPath);
-      wroteCheckpoint = true;
-      lastGood = { path: checkpointPath, iteration: e.iteration };
+    if (savePath !== undefined && !e.final && failedWrite === undefined) {
+      // a checkpoint that cannot be written stops the run: the previous one is kept, and said
+      failedWrite = tryWrite(() => writeCheckpoint(checkpointPath()));
+      if (failedWrite === undefined) lastGood = { path: checkpointPath(), iteration: e.iteration };
     }
     if (show !== "lines") return;
     const now = performance.now();
@@ -186,31 +188,53 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     outcome = await trainer.run({
       onStep: (iteration, loss) => bar?.update(iteration, loss),
       onEvaluation,
-      shouldStop: () => out.signal?.aborted === true,
+      shouldStop: () => out.signal?.aborted === true || failedWrite !== undefined,
     });
   } catch (error) {
     if (!(error instanceof DivergedError)) throw error;
     bar?.stop();
-    if (historyPath !== undefined) writeHistory(historyPath, trainer.history);
+    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
     const kept = lastGood ? `; the last checkpoint before that, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "";
-    throw new RunFailed(`${CMD}: ${error.message}${kept}`);
+    throw new RunFailed(`${CMD}: ${error.message}${kept}${history ? `; the history was not written: ${history}` : ""}`);
   } finally {
     bar?.stop();
   }
-  if (historyPath !== undefined) writeHistory(historyPath, trainer.history);
+  const kept = lastGood ? `the last checkpoint, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "no checkpoint was written";
 
+  if (failedWrite !== undefined) {
+    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+    throw new UsageError(`${CMD}: stopped at step ${trainer.iteration}: cannot write the checkpoint: ${failedWrite}; ${kept}${history ? `; nor the history: ${history}` : ""}`);
+  }
   if (outcome === "stopped") {
-    writeCheckpoint(checkpointPath);
+    const path = checkpointPath();
+    const failed = tryWrite(() => writeCheckpoint(path));
+    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+    if (failed !== undefined) throw new UsageError(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}, and cannot write the checkpoint: ${failed}; ${kept}`);
     const save = savePath !== undefined ? ` --save ${savePath}` : "";
-    out.stderr(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}; checkpoint written to ${checkpointPath}\nresume with: pnpm train --resume ${checkpointPath}${save}\n`);
+    const historyText = history ? `; the history was not written: ${history}` : "";
+    out.stderr(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}; checkpoint written to ${path}${historyText}\nresume with: pnpm train --resume ${path}${save}\n`);
     return 130;
   }
 
   const final = finalValues(trainer.history);
   const elapsedMs = Math.round(trainer.elapsedMs);
   if (savePath !== undefined) {
-    saveModel(trainer.net, savePath, { data, training: { config: runConfig, iterations: trainer.iteration, final, elapsedMs } });
-    if (wroteCheckpoint && existsSync(checkpointPath)) rmSync(checkpointPath);
+    // the finished weights go to the checkpoint first, so that a model that cannot be written loses nothing
+    const finished = checkpointPath();
+    const checkpointFailed = tryWrite(() => writeCheckpoint(finished));
+    const modelFailed = tryWrite(() => saveModel(trainer.net, savePath, { data, training: { config: runConfig, iterations: trainer.iteration, final, elapsedMs } }));
+    if (modelFailed !== undefined) {
+      const where =
+        checkpointFailed === undefined
+          ? `the finished run is in the checkpoint ${finished}; write the model elsewhere with: pnpm train --resume ${finished} --save OTHER_PATH`
+          : `nor the finished checkpoint: ${checkpointFailed}; ${kept}`;
+      throw new UsageError(`${CMD}: training finished, but cannot write the model: ${modelFailed}; ${where}`);
+    }
+    if (existsSync(finished)) rmSync(finished);
+  }
+  const historyFailed = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+  if (historyFailed !== undefined) {
+    throw new UsageError(`${CMD}: training finished${savePath !== undefined ? ` and the model is saved to ${savePath}` : ""}, but cannot write the history: ${historyFailed}`);
   }
   if (show === "json") {
     out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, final, elapsedMs })}\n`);
@@ -249,6 +273,10 @@ function newRun(v: FlagValues): Run {
     throw new UsageError(`${CMD}: --batch-size must be at most the ${data.train.length} training samples, got ${batchSize}`);
   }
   const itersPerEpoch = Math.ceil(data.train.length / batchSize);
+  if (iters === undefined && epochs * itersPerEpoch > MAX_COUNT) {
+    throw new UsageError(`${CMD}: --epochs ${epochs} makes ${epochs * itersPerEpoch} steps of batch ${batchSize}, more than 2^31 = ${MAX_COUNT}`);
+  }
+  checkNetSize(CMD, choice, data.inputSize, data.outputSize, dtype);
   const net = buildNet(choice, data.inputSize, data.outputSize, seed, dtype, data.lastLayer());
   const schedule = { batchSize, iters: iters ?? epochs * itersPerEpoch, sampling, evalEvery: evalEvery ?? itersPerEpoch, evalSamples, seed } as const;
   const trainer = new Trainer(net, optimizer, data.train, data.test, { ...schedule, metrics: data.metrics });
@@ -347,9 +375,56 @@ function resumedSource(recorded: DataSource, path: string | undefined): DataSour
   return { ...recorded, file: resolve(path) };
 }
 
-function checkFolder(flag: string, path: string): void {
-  const folder = dirname(resolve(path));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${CMD}: --${flag} ${path}: folder ${folder} does not exist`);
+/** Runs a write; returns why it failed (one line), or undefined when it did not. */
+function tryWrite(write: () => void): string | undefined {
+  try {
+    write();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^writeFileAtomic: /, "");
+  }
+}
+
+/**
+ * An output path that can be written: not empty, in a folder that exists and takes a new file, and not a folder
+ * itself. Tried with a file of its own beside the target, so that nothing of an hour's run is lost to a bad path.
+ */
+export function checkOutput(flag: string, path: string, command = CMD): void {
+  if (path.trim() === "") throw new UsageError(`${command}: --${flag} needs a file name, got ''`);
+  const target = resolve(path);
+  const folder = dirname(target);
+  const stat = statSync(folder, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`${command}: --${flag} ${path}: folder ${folder} does not exist`);
+  if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${path}: ${folder} is a file, not a folder`);
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${command}: --${flag} ${path} is a folder, expected a file name`);
+  const probe = `${target}.probe-${process.pid}`;
+  try {
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    throw new UsageError(`${command}: --${flag} ${path}: cannot write in folder ${folder} (${code ?? (error as Error).message})`);
+  }
+}
+
+/** Two outputs on one path would overwrite each other. */
+function checkDistinct(paths: Record<string, string | undefined>): void {
+  const seen = new Map<string, string>();
+  for (const [name, path] of Object.entries(paths)) {
+    if (path === undefined) continue;
+    const other = seen.get(resolve(path));
+    if (other !== undefined) throw new UsageError(`${CMD}: --${other} and --${name} are both ${path}; give them different paths`);
+    seen.set(resolve(path), name);
+  }
+}
+
+/** backprop-checkpoint.ckpt, or backprop-checkpoint-2.ckpt, ... : the first that no other run has left here. */
+function freeCheckpointName(): string {
+  const stem = DEFAULT_CHECKPOINT.replace(/\.ckpt$/, "");
+  for (let k = 1; ; k++) {
+    const name = k === 1 ? DEFAULT_CHECKPOINT : `${stem}-${k}.ckpt`;
+    if (!existsSync(name)) return name;
+  }
 }
 
 /** "3", or "16.67" for a fractional number of epochs. */

@@ -26,8 +26,17 @@ export async function cliWith(extra: Partial<Output> & { onStdout?(text: string)
   return { code, stdout, stderr };
 }
 
+// every folder made here is removed after the tests of the file that made it, also when they fail
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, removed after the calling test file's tests. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "backprop-examples-"));
+  const dir = mkdtempSync(join(tmpdir(), "backprop-examples-"));
+  made.push(dir);
+  return dir;
 }
 
 /**
