@@ -1,9 +1,14 @@
 import { ShapeError, formatShape } from "./errors";
 import type { Random } from "./random";
-import { Tensor, allocate, sizeOf, type DType, type NestedArray, type Shape } from "./tensor";
+import { Tensor, allocate, checkDType, sizeOf, type DType, type NestedArray, type Shape } from "./tensor";
 
 export interface CreateOptions {
   dtype?: DType;
+}
+
+/** The dtype `options` ask for, float64 when they do not say; anything but "float64" or "float32" is a RangeError. */
+function dtypeOf(op: string, options: CreateOptions): DType {
+  return options.dtype === undefined ? "float64" : checkDType(op, options.dtype);
 }
 
 function checkShape(op: string, shape: Shape): void {
@@ -14,6 +19,7 @@ function checkShape(op: string, shape: Shape): void {
 
 /** A tensor from nested arrays of numbers (or one number, giving a 0-d tensor); float64 unless told. */
 export function tensor(values: NestedArray | ArrayLike<number>, options: CreateOptions = {}): Tensor {
+  const dtype = dtypeOf("tensor", options);
   const shape: number[] = [];
   for (let v: unknown = values; typeof v !== "number"; v = (v as ArrayLike<unknown>)[0]) {
     if (!Array.isArray(v) && !ArrayBuffer.isView(v)) {
@@ -23,7 +29,7 @@ export function tensor(values: NestedArray | ArrayLike<number>, options: CreateO
     shape.push(n);
     if (n === 0) break;
   }
-  const out = allocate(options.dtype ?? "float64", sizeOf(shape));
+  const out = allocate(dtype, sizeOf(shape), "tensor", shape);
   let k = 0;
   const fill = (v: unknown, d: number, path: string): void => {
     if (d === shape.length) {
@@ -53,7 +59,7 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 
 function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
   checkShape(op, shape);
-  const data = allocate(options.dtype ?? "float64", sizeOf(shape));
+  const data = allocate(dtypeOf(op, options), sizeOf(shape), op, shape);
   if (value !== 0) data.fill(value);
   return Tensor.fromData(data, shape);
 }
@@ -67,17 +73,17 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
 }
 
 export function zerosLike(x: Tensor): Tensor {
-  return full(x.shape, 0, { dtype: x.dtype });
+  return filled("zerosLike", x.shape, 0, { dtype: x.dtype });
 }
 
 export function onesLike(x: Tensor): Tensor {
-  return full(x.shape, 1, { dtype: x.dtype });
+  return filled("onesLike", x.shape, 1, { dtype: x.dtype });
 }
 
 /** 0, 1, ..., n-1 as a 1-D tensor. */
 export function arange(n: number, options: CreateOptions = {}): Tensor {
   checkShape("arange", [n]);
-  const data = allocate(options.dtype ?? "float64", n);
+  const data = allocate(dtypeOf("arange", options), n, "arange", [n]);
   for (let i = 0; i < n; i++) data[i] = i;
   return Tensor.fromData(data, [n]);
 }
@@ -85,7 +91,7 @@ export function arange(n: number, options: CreateOptions = {}): Tensor {
 /** Samples of the standard normal distribution, drawn from `rng` in row-major order. */
 export function randn(shape: Shape, rng: Random, options: CreateOptions = {}): Tensor {
   checkShape("randn", shape);
-  const data = allocate(options.dtype ?? "float64", sizeOf(shape));
+  const data = allocate(dtypeOf("randn", options), sizeOf(shape), "randn", shape);
   for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return Tensor.fromData(data, shape);
 }
@@ -93,7 +99,7 @@ export function randn(shape: Shape, rng: Random, options: CreateOptions = {}): T
 /** Uniform samples in [0, 1), drawn from `rng` in row-major order. */
 export function rand(shape: Shape, rng: Random, options: CreateOptions = {}): Tensor {
   checkShape("rand", shape);
-  const data = allocate(options.dtype ?? "float64", sizeOf(shape));
+  const data = allocate(dtypeOf("rand", options), sizeOf(shape), "rand", shape);
   for (let i = 0; i < data.length; i++) data[i] = rng.random();
   return Tensor.fromData(data, shape);
 }

@@ -9,8 +9,8 @@ type Binary = (out: NdArray, a: NdArray, b: NdArray) => unknown;
 type WithScalar = (out: NdArray, a: NdArray, s: number) => unknown;
 type Operand = Tensor | number;
 
-function empty(shape: Shape, dtype: DType): Tensor {
-  return Tensor.fromData(allocate(dtype, sizeOf(shape)), shape);
+function empty(op: string, shape: Shape, dtype: DType): Tensor {
+  return Tensor.fromData(allocate(dtype, sizeOf(shape), op, shape), shape);
 }
 
 /** A number as a 0-d array, so it broadcasts like any tensor. */
@@ -26,20 +26,20 @@ function binary(op: string, a: Operand, b: Operand, vv: Binary, vs: WithScalar):
   }
   if (typeof b === "number") {
     const x = a as Tensor;
-    const out = empty(x.shape, x.dtype);
+    const out = empty(op, x.shape, x.dtype);
     vs(ndOf(out), ndOf(x), b);
     return out;
   }
   const dtype = typeof a === "number" ? b.dtype : a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32";
   const left = typeof a === "number" ? scalar(a, dtype) : ndOf(a);
   const shape = broadcastShapes(op, left.shape, ndOf(b).shape);
-  const out = empty(shape, dtype);
+  const out = empty(op, shape, dtype);
   vv(ndOf(out), broadcastTo(left, shape), broadcastTo(ndOf(b), shape));
   return out;
 }
 
-function unary(x: Tensor, f: (out: NdArray, a: NdArray) => unknown): Tensor {
-  const out = empty(x.shape, x.dtype);
+function unary(op: string, x: Tensor, f: (out: NdArray, a: NdArray) => unknown): Tensor {
+  const out = empty(op, x.shape, x.dtype);
   f(ndOf(out), ndOf(x));
   return out;
 }
@@ -72,15 +72,15 @@ export const le = (a: Operand, b: Operand): Tensor => binary("le", a, b, ops.leq
 export const eq = (a: Operand, b: Operand): Tensor => binary("eq", a, b, ops.eq, ops.eqs);
 export const ne = (a: Operand, b: Operand): Tensor => binary("ne", a, b, ops.neq, ops.neqs);
 
-export const neg = (x: Tensor): Tensor => unary(x, ops.neg);
-export const exp = (x: Tensor): Tensor => unary(x, ops.exp);
-export const log = (x: Tensor): Tensor => unary(x, ops.log);
-export const sqrt = (x: Tensor): Tensor => unary(x, ops.sqrt);
-export const abs = (x: Tensor): Tensor => unary(x, ops.abs);
+export const neg = (x: Tensor): Tensor => unary("neg", x, ops.neg);
+export const exp = (x: Tensor): Tensor => unary("exp", x, ops.exp);
+export const log = (x: Tensor): Tensor => unary("log", x, ops.log);
+export const sqrt = (x: Tensor): Tensor => unary("sqrt", x, ops.sqrt);
+export const abs = (x: Tensor): Tensor => unary("abs", x, ops.abs);
 
 /** tanh element-wise (ndarray-ops has no tanh: Math.tanh over the elements in row-major order). */
 export function tanh(x: Tensor): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = empty("tanh", x.shape, x.dtype);
   const y = ndOf(out).data;
   const src = ndOf(x).data;
   forEachOffset(x, (at, i) => {
@@ -124,7 +124,7 @@ function broadcastCopy(op: string, other: Tensor, shape: Shape): Tensor {
   if (target.length !== shape.length || target.some((n, d) => n !== shape[d])) {
     throw new ShapeError(`${op}: cannot broadcast ${formatShape(other.shape)} into ${formatShape(shape)} in place`);
   }
-  const out = empty(shape, other.dtype);
+  const out = empty(op, shape, other.dtype);
   ops.assign(ndOf(out), broadcastTo(ndOf(other), shape));
   return out;
 }

@@ -37,7 +37,7 @@ export function forEachOffsetOf(layout: { shape: readonly number[]; stride: read
 /** The elements of `x` in row-major order, as a buffer of its dtype (the tensor's own when contiguous). */
 export function flatValues(x: Tensor): Data {
   if (x.isContiguous) return x.contiguousData();
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.size, "copy", x.shape);
   const src = ndOf(x).data;
   forEachOffset(x, (at, i) => {
     out[i] = src[at];
@@ -48,7 +48,10 @@ export function flatValues(x: Tensor): Data {
 /** `x` itself when contiguous (unless `copy`), else a contiguous copy. */
 export function contiguous(x: Tensor, copy = false): Tensor {
   if (!copy && x.isContiguous) return x;
-  return Tensor.fromData(flatValues(x).slice(), x.shape);
+  if (!x.isContiguous) return Tensor.fromData(flatValues(x), x.shape);
+  const out = allocate(x.dtype, x.size, "copy", x.shape);
+  out.set(x.contiguousData());
+  return Tensor.fromData(out, x.shape);
 }
 
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
@@ -80,7 +83,7 @@ export function take(x: Tensor, indices: ArrayLike<number>): Tensor {
   const n = x.shape[0];
   const rest = x.shape.slice(1);
   const rowSize = sizeOf(rest);
-  const out = allocate(x.dtype, indices.length * rowSize);
+  const out = allocate(x.dtype, indices.length * rowSize, "take", [indices.length, ...rest]);
   const src = ndOf(contiguous(x));
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];

@@ -12,7 +12,7 @@ import { Tensor, allocate, ndOf } from "./tensor";
 export function matmul(a: Tensor, b: Tensor, kernel: GemmKernel = gemmKernel()): Tensor {
   const [M, K] = a.shape;
   const N = b.shape[1];
-  const out = allocate(a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32", M * N);
+  const out = allocate(a.dtype === "float64" || b.dtype === "float64" ? "float64" : "float32", M * N, "dot", [M, N]);
   const A = ndOf(a);
   const B = ndOf(b);
   const gemm = kernel === "wasm" ? gemmWasm : gemmTs;

@@ -1,4 +1,12 @@
 import seedrandom from "seedrandom";
+import { formatValue } from "./errors";
+
+// permutation and choice give Int32Arrays, whose values reach 2^31 - 1: indices into at most 2^31 items
+const MAX_ITEMS = 2 ** 31;
+
+function checkIndexRange(where: string, n: number): void {
+  if (n > MAX_ITEMS) throw new RangeError(`${where}: n must be at most 2^31 = ${MAX_ITEMS} (the indices are int32), got ${n}`);
+}
 
 /** Everything needed to continue a `Random` exactly where it stopped. */
 export interface RandomState {
@@ -15,9 +23,32 @@ export class Random {
   // Box-Muller makes normals in pairs; the second waits here
   private spare: number | null = null;
 
+  /** `seed`: a safe integer or a non-empty string (42 and "42" give the same sequence). */
   constructor(seed: number | string, state?: RandomState) {
+    const valid = typeof seed === "string" ? seed !== "" : Number.isSafeInteger(seed);
+    if (!valid) throw new RangeError(`Random: seed must be an integer or a non-empty string, got ${formatValue(seed)}`);
+    if (state !== undefined) Random.checkState(state, "Random", "state");
     this.prng = seedrandom.alea(String(seed), { state: state ? state.prng : true });
     if (state) this.spare = state.spare;
+  }
+
+  /**
+   * Throws a RangeError, `<where>: <name>.prng.s0 must be a number in [0, 1), got 2`, unless `state` is a state as
+   * `state()` gives: Alea's integer carry c >= 0 and three seeds s0 s1 s2 in [0, 1), and a spare normal or null.
+   */
+  static checkState(state: unknown, where = "Random.restore", name = "state"): asserts state is RandomState {
+    const fail = (what: string, got: unknown): never => {
+      throw new RangeError(`${where}: ${what}, got ${formatValue(got)}`);
+    };
+    if (state === null || typeof state !== "object") fail(`${name} must be { prng: { c, s0, s1, s2 }, spare } as Random.state() gives`, state);
+    const { prng, spare } = state as { prng?: unknown; spare?: unknown };
+    if (prng === null || typeof prng !== "object") fail(`${name}.prng must be { c, s0, s1, s2 } as Random.state() gives`, prng);
+    const { c, s0, s1, s2 } = prng as Record<string, unknown>;
+    if (!Number.isSafeInteger(c) || (c as number) < 0) fail(`${name}.prng.c must be a non-negative integer`, c);
+    for (const [key, s] of Object.entries({ s0, s1, s2 })) {
+      if (typeof s !== "number" || !(s >= 0 && s < 1)) fail(`${name}.prng.${key} must be a number in [0, 1)`, s);
+    }
+    if (spare !== null && !Number.isFinite(spare)) fail(`${name}.spare must be a finite number or null`, spare);
   }
 
   /** A float in [0, 1) with 53 random bits. */
@@ -47,6 +78,8 @@ export class Random {
 
   /** 0 .. n-1 in random order (Fisher-Yates). */
   permutation(n: number): Int32Array {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Random.permutation: n must be a non-negative integer, got ${formatValue(n)}`);
+    checkIndexRange("Random.permutation", n);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     this.shuffle(out);
@@ -66,8 +99,9 @@ export class Random {
 
   /** `size` integers drawn from [0, n) with replacement, as NumPy's `random.choice(n, size)`. */
   choice(n: number, size: number): Int32Array {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Random.choice: n must be a positive integer, got ${n}`);
-    if (!Number.isInteger(size) || size < 0) throw new RangeError(`Random.choice: size must be a non-negative integer, got ${size}`);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Random.choice: n must be a positive integer, got ${formatValue(n)}`);
+    checkIndexRange("Random.choice", n);
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`Random.choice: size must be a non-negative integer, got ${formatValue(size)}`);
     const out = new Int32Array(size);
     for (let i = 0; i < size; i++) out[i] = this.int(n);
     return out;
@@ -78,8 +112,9 @@ export class Random {
     return { prng: this.prng.state(), spare: this.spare };
   }
 
-  /** Continues from `state` in place, so that every holder of this generator sees it. */
+  /** Continues from `state` in place, so that every holder of this generator sees it; a malformed state changes nothing. */
   restore(state: RandomState): void {
+    Random.checkState(state);
     this.prng = seedrandom.alea("", { state: state.prng });
     this.spare = state.spare;
   }

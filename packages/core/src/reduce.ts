@@ -66,7 +66,7 @@ function reduceAlong(op: string, x: Tensor, fold: Fold, axis: number | undefined
   // x's layout with the reduced axis dropped: its offsets are where each fold starts
   const outer = { shape: x.shape.filter((_, d) => d !== ax), stride: nd.stride.filter((_, d) => d !== ax), offset: nd.offset };
   // indices stay float64 whatever x is, so that they are exact
-  const out = allocate(fold === argmaxFold ? "float64" : x.dtype, sizeOf(outer.shape));
+  const out = allocate(fold === argmaxFold ? "float64" : x.dtype, sizeOf(outer.shape), op, outer.shape);
   const data = nd.data;
   forEachOffsetOf(outer, (base, i) => {
     out[i] = fold(data, base, step, count);

@@ -1,5 +1,5 @@
 import ndarray, { type NdArray } from "ndarray";
-import { ShapeError, formatShape } from "./errors";
+import { AllocationError, ShapeError, formatShape, formatValue } from "./errors";
 import * as elementwise from "./elementwise";
 import * as reduce from "./reduce";
 import * as linalg from "./linalg";
@@ -30,8 +30,39 @@ export function sizeOf(shape: Shape): number {
   return size;
 }
 
-export function allocate(dtype: DType, size: number): Data {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+const BYTES: Record<DType, number> = { float64: 8, float32: 4 };
+
+/** `dtype` itself when it is "float64" or "float32"; anything else is a RangeError naming `op`. */
+export function checkDType(op: string, dtype: unknown): DType {
+  if (dtype !== "float64" && dtype !== "float32") {
+    throw new RangeError(`${op}: dtype must be "float64" or "float32", got ${formatValue(dtype)}`);
+  }
+  return dtype;
+}
+
+/**
+ * A zeroed buffer of `size` values of `dtype`: every tensor's memory comes from here. A size that no typed array
+ * can hold, or that the engine cannot allocate, is an AllocationError naming `op` and `shape` (default: (size,)).
+ */
+export function allocate(dtype: DType, size: number, op = "allocate", shape: Shape = [size]): Data {
+  checkDType(op, dtype);
+  if (Number.isNaN(size) || size < 0 || (Number.isFinite(size) && !Number.isInteger(size))) {
+    throw new RangeError(`${op}: size must be a non-negative integer, got ${size}`);
+  }
+  if (!Number.isSafeInteger(size)) throw allocationError(op, shape, size, dtype);
+  try {
+    return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  } catch (error) {
+    // "Invalid typed array length" beyond the engine's limit, "Array buffer allocation failed" out of memory
+    if (error instanceof RangeError) throw allocationError(op, shape, size, dtype, error);
+    throw error;
+  }
+}
+
+function allocationError(op: string, shape: Shape, size: number, dtype: DType, cause?: unknown): AllocationError {
+  const gb = (size * BYTES[dtype]) / 1e9;
+  const amount = gb >= 1 ? `${Number(gb.toPrecision(4))} GB` : `${Number((gb * 1e3).toPrecision(4))} MB`;
+  return new AllocationError(`${op}: cannot allocate ${formatShape(shape)} = ${size} ${dtype} values (${amount})`, cause === undefined ? undefined : { cause });
 }
 
 /** The ndarray view underneath a tensor: for the core's own modules, not exported from the package. */
@@ -57,6 +88,10 @@ export class Tensor {
 
   /** A tensor of `shape` over `data` in row-major order (no copy). */
   static fromData(data: Data, shape: Shape): Tensor {
+    if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) {
+      const got = (data as object | null | undefined)?.constructor?.name ?? formatValue(data);
+      throw new TypeError(`fromData: data must be a Float64Array or a Float32Array, got ${got}`);
+    }
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(`fromData: ${data.length} values cannot fill shape ${formatShape(shape)}`);
     }
@@ -145,8 +180,9 @@ export class Tensor {
   }
 
   astype(dtype: DType): Tensor {
+    checkDType("astype", dtype);
     if (dtype === this.dtype) return this.copy();
-    const out = allocate(dtype, this.size);
+    const out = allocate(dtype, this.size, "astype", this.shape);
     out.set(indexing.flatValues(this));
     return Tensor.fromData(out, this.shape);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Random, ShapeError, arange, full, ones, onesLike, rand, randn, tensor, zeros, zerosLike } from "../src";
-import { ndOf } from "../src/tensor";
+import { AllocationError, Random, ShapeError, Tensor, arange, full, ones, onesLike, rand, randn, tensor, zeros, zerosLike, type DType } from "../src";
+import { allocate, ndOf } from "../src/tensor";
 
 describe("tensor", () => {
   it("makes a 0-d tensor from a number", () => {
@@ -229,5 +229,106 @@ describe("rand", () => {
 
   it("throws ShapeError for a bad shape", () => {
     expect(() => rand([2.5], new Random(0))).toThrow(/^rand: shape must be a list of non-negative integers, got \[2.5\]$/);
+  });
+});
+
+describe("an unknown dtype", () => {
+  const bad = "float16" as DType;
+
+  it("is a RangeError naming the op, never a silent float32", () => {
+    const message = (op: string) => new RegExp(`^${op}: dtype must be "float64" or "float32", got "float16"$`);
+    expect(() => zeros([2], { dtype: bad })).toThrow(message("zeros"));
+    expect(() => ones([2], { dtype: bad })).toThrow(message("ones"));
+    expect(() => full([2], 3, { dtype: bad })).toThrow(message("full"));
+    expect(() => arange(3, { dtype: bad })).toThrow(message("arange"));
+    expect(() => randn([2], new Random(0), { dtype: bad })).toThrow(message("randn"));
+    expect(() => rand([2], new Random(0), { dtype: bad })).toThrow(message("rand"));
+    expect(() => tensor([1, 2], { dtype: bad })).toThrow(message("tensor"));
+    expect(() => tensor([1, 2]).astype(bad)).toThrow(message("astype"));
+    expect(() => allocate(bad, 2)).toThrow(message("allocate"));
+    expect(() => zeros([2], { dtype: bad })).toThrow(RangeError);
+  });
+
+  it("shows what it got, whatever it is", () => {
+    expect(() => zeros([2], { dtype: "Float64" as DType })).toThrow(/^zeros: dtype must be "float64" or "float32", got "Float64"$/);
+    expect(() => zeros([2], { dtype: 64 as unknown as DType })).toThrow(/^zeros: dtype must be "float64" or "float32", got 64$/);
+    expect(() => zeros([2], { dtype: null as unknown as DType })).toThrow(/^zeros: dtype must be "float64" or "float32", got null$/);
+    // left out, it is float64
+    expect(zeros([2], { dtype: undefined }).dtype).toBe("float64");
+  });
+
+  it("Tensor.fromData takes only float64 and float32 buffers", () => {
+    expect(() => Tensor.fromData(new Uint8Array(2) as unknown as Float64Array, [2])).toThrow(/^fromData: data must be a Float64Array or a Float32Array, got Uint8Array$/);
+    expect(() => Tensor.fromData([1, 2] as unknown as Float64Array, [2])).toThrow(/^fromData: data must be a Float64Array or a Float32Array, got Array$/);
+    expect(() => Tensor.fromData(null as unknown as Float64Array, [2])).toThrow(TypeError);
+  });
+});
+
+describe("a tensor too large to allocate", () => {
+  /** The error `f` throws. */
+  function thrown(f: () => unknown): Error {
+    try {
+      f();
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error("expected a throw");
+  }
+
+  it("is an AllocationError, a RangeError, naming the op, the shape, the values and their size", () => {
+    const e = thrown(() => zeros([784, 1e9]));
+    expect(e).toBeInstanceOf(AllocationError);
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.name).toBe("AllocationError");
+    // 784e9 values of 8 bytes: 6.272e12 bytes
+    expect(e.message).toBe("zeros: cannot allocate (784, 1000000000) = 784000000000 float64 values (6272 GB)");
+    expect(thrown(() => ones([784, 1e9], { dtype: "float32" })).message).toBe("ones: cannot allocate (784, 1000000000) = 784000000000 float32 values (3136 GB)");
+  });
+
+  it("reaches every way of making a tensor: random draws, filled tensors, results of ops", () => {
+    const rng = new Random(0);
+    expect(() => randn([1e5, 1e5], rng)).toThrow(/^randn: cannot allocate \(100000, 100000\) = 10000000000 float64 values \(80 GB\)$/);
+    expect(() => rand([1e5, 1e5], rng)).toThrow(/^rand: cannot allocate \(100000, 100000\) = 10000000000 float64 values \(80 GB\)$/);
+    expect(() => full([3, 2 ** 40], 1)).toThrow(/^full: cannot allocate \(3, 1099511627776\) = 3298534883328 float64 values \(26390 GB\)$/);
+    expect(() => arange(2 ** 40)).toThrow(/^arange: cannot allocate \(1099511627776,\) = 1099511627776 float64 values \(8796 GB\)$/);
+    // a broadcast result: (1e5, 1) + (1, 1e5)
+    const column = zeros([1e5, 1]);
+    expect(() => column.add(column.T)).toThrow(/^add: cannot allocate \(100000, 100000\) = 10000000000 float64 values \(80 GB\)$/);
+    expect(() => column.dot(column.T)).toThrow(/^dot: cannot allocate \(100000, 100000\) = /);
+    expect(() => randn([1e5, 1e5], rng)).toThrow(AllocationError);
+  });
+
+  it("a size beyond the safe integers says so too, without trying", () => {
+    expect(thrown(() => zeros([1e10, 1e10])).message).toBe("zeros: cannot allocate (10000000000, 10000000000) = 100000000000000000000 float64 values (800000000000 GB)");
+    expect(thrown(() => zeros([1e200, 1e200])).message).toBe("zeros: cannot allocate (1e+200, 1e+200) = Infinity float64 values (Infinity GB)");
+    // 2^60 = 1152921504606846976, which JavaScript writes to 17 digits
+    expect(thrown(() => allocate("float64", 2 ** 60)).message).toBe("allocate: cannot allocate (1152921504606847000,) = 1152921504606847000 float64 values (9223000000 GB)");
+  });
+
+  it("an engine that cannot allocate gives the same error, its own as the cause", () => {
+    const Real = Float64Array;
+    class Refusing extends Real {
+      constructor(...args: unknown[]) {
+        if (args[0] === 1000) throw new RangeError("Array buffer allocation failed");
+        super(...(args as [number]));
+      }
+    }
+    globalThis.Float64Array = Refusing as unknown as Float64ArrayConstructor;
+    let e: Error;
+    try {
+      e = thrown(() => zeros([10, 100]));
+    } finally {
+      globalThis.Float64Array = Real;
+    }
+    expect(e).toBeInstanceOf(AllocationError);
+    expect(e.message).toBe("zeros: cannot allocate (10, 100) = 1000 float64 values (0.008 MB)");
+    expect((e.cause as Error).message).toBe("Array buffer allocation failed");
+  });
+
+  it("a size that is not a count is a plain RangeError", () => {
+    expect(() => allocate("float64", -1)).toThrow(/^allocate: size must be a non-negative integer, got -1$/);
+    expect(() => allocate("float64", 2.5)).toThrow(/^allocate: size must be a non-negative integer, got 2\.5$/);
+    expect(() => allocate("float64", NaN)).toThrow(/^allocate: size must be a non-negative integer, got NaN$/);
+    expect(thrown(() => allocate("float64", -1))).not.toBeInstanceOf(AllocationError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, arange, formatShape, tensor, zeros } from "../src";
+import { AllocationError, BackendError, ShapeError, arange, formatShape, tensor, zeros } from "../src";
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -61,5 +61,22 @@ describe("RangeError vs ShapeError", () => {
   it("a ragged array and item() on many elements are ShapeErrors", () => {
     expect(thrown(() => tensor([[1], [2, 3]]))).toBeInstanceOf(ShapeError);
     expect(thrown(() => arange(2).item())).toBeInstanceOf(ShapeError);
+  });
+});
+
+describe("AllocationError and BackendError", () => {
+  it("an AllocationError is a RangeError named AllocationError", () => {
+    const e = thrown(() => zeros([1e6, 1e6]));
+    expect(e).toBeInstanceOf(AllocationError);
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e).not.toBeInstanceOf(ShapeError);
+    expect(String(e)).toBe("AllocationError: zeros: cannot allocate (1000000, 1000000) = 1000000000000 float64 values (8000 GB)");
+  });
+
+  it("a BackendError is an Error named BackendError, not a RangeError", () => {
+    const e = new BackendError('BACKPROP_KERNEL must be "ts", "wasm" or unset, got "gpu"');
+    expect(e).toBeInstanceOf(Error);
+    expect(e).not.toBeInstanceOf(RangeError);
+    expect(String(e)).toBe('BackendError: BACKPROP_KERNEL must be "ts", "wasm" or unset, got "gpu"');
   });
 });

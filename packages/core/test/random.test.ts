@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Random } from "../src";
+import { Random, type RandomState } from "../src";
 
 // Expected draws below come from an independent Python port of seedrandom's Alea (Baagøe's Mash + Alea,
 // double() = next() + floor(next() * 2^21) * 2^-53) and of the Box-Muller / Fisher-Yates steps.
@@ -241,5 +241,84 @@ describe("Random input checks", () => {
     expect(() => rng.int(0)).toThrow(/^Random\.int: n must be a positive integer, got 0$/);
     expect(() => rng.choice(0, 3)).toThrow(/^Random\.choice: n must be a positive integer, got 0$/);
     expect(() => rng.choice(5, 1.5)).toThrow(/^Random\.choice: size must be a non-negative integer, got 1\.5$/);
+  });
+});
+
+describe("Random seeds", () => {
+  it("are safe integers or non-empty strings", () => {
+    expect(draws(new Random(-3), 1)).toEqual(draws(new Random("-3"), 1));
+    expect(draws(new Random(Number.MAX_SAFE_INTEGER), 1)).toHaveLength(1);
+    expect(draws(new Random("3/batches"), 1)).toHaveLength(1);
+  });
+
+  it.each([
+    [2.5, "2\\.5"],
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+    [2 ** 53, "9007199254740992"],
+    [undefined, "undefined"],
+    [null, "null"],
+    ["", '""'],
+    [{ seed: 1 }, '\\{"seed":1\\}'],
+    [[1], "\\[1\\]"],
+  ])("refuses %s", (seed, shown) => {
+    const message = new RegExp(`^Random: seed must be an integer or a non-empty string, got ${shown}$`);
+    expect(() => new Random(seed as number)).toThrow(message);
+    expect(() => new Random(seed as number)).toThrow(RangeError);
+  });
+});
+
+describe("Random.permutation and choice take whole counts", () => {
+  it("refuses a count that is not a non-negative integer", () => {
+    const rng = new Random(0);
+    expect(() => rng.permutation(2.5)).toThrow(/^Random\.permutation: n must be a non-negative integer, got 2\.5$/);
+    expect(() => rng.permutation(-1)).toThrow(/^Random\.permutation: n must be a non-negative integer, got -1$/);
+    expect(() => rng.permutation(NaN)).toThrow(/^Random\.permutation: n must be a non-negative integer, got NaN$/);
+    expect(() => rng.permutation("3" as unknown as number)).toThrow(/^Random\.permutation: n must be a non-negative integer, got "3"$/);
+    expect(() => rng.choice(2.5, 3)).toThrow(/^Random\.choice: n must be a positive integer, got 2\.5$/);
+    expect(() => rng.choice(Infinity, 3)).toThrow(/^Random\.choice: n must be a positive integer, got Infinity$/);
+  });
+
+  it("refuses more items than int32 indices can count", () => {
+    const rng = new Random(0);
+    expect(() => rng.permutation(2 ** 31 + 1)).toThrow(/^Random\.permutation: n must be at most 2\^31 = 2147483648 \(the indices are int32\), got 2147483649$/);
+    expect(() => rng.choice(2 ** 32, 1)).toThrow(/^Random\.choice: n must be at most 2\^31 = 2147483648 \(the indices are int32\), got 4294967296$/);
+  });
+
+  it("a refused call draws nothing", () => {
+    const a = new Random(4);
+    expect(() => a.permutation(1.5)).toThrow(RangeError);
+    expect(draws(a, 3)).toEqual(draws(new Random(4), 3));
+  });
+});
+
+describe("Random.restore and new Random(seed, state) refuse a state that is not one", () => {
+  const good = (): RandomState => new Random(21).state();
+
+  it.each([
+    ["null", null, /^Random\.restore: state must be \{ prng: \{ c, s0, s1, s2 \}, spare \} as Random\.state\(\) gives, got null$/],
+    ["a number", 3, /^Random\.restore: state must be .* gives, got 3$/],
+    ["no prng", { spare: null }, /^Random\.restore: state\.prng must be \{ c, s0, s1, s2 \} as Random\.state\(\) gives, got undefined$/],
+    ["a fractional carry", { ...good(), prng: { ...good().prng, c: 1.5 } }, /^Random\.restore: state\.prng\.c must be a non-negative integer, got 1\.5$/],
+    ["a seed out of [0, 1)", { ...good(), prng: { ...good().prng, s1: 2 } }, /^Random\.restore: state\.prng\.s1 must be a number in \[0, 1\), got 2$/],
+    ["a seed that is a string", { ...good(), prng: { ...good().prng, s0: "0.5" } }, /^Random\.restore: state\.prng\.s0 must be a number in \[0, 1\), got "0\.5"$/],
+    ["a NaN seed", { ...good(), prng: { ...good().prng, s2: NaN } }, /^Random\.restore: state\.prng\.s2 must be a number in \[0, 1\), got NaN$/],
+    ["a missing spare", { prng: good().prng }, /^Random\.restore: state\.spare must be a finite number or null, got undefined$/],
+    ["an infinite spare", { ...good(), spare: Infinity }, /^Random\.restore: state\.spare must be a finite number or null, got Infinity$/],
+  ])("%s", (_, state, message) => {
+    const rng = new Random(8);
+    expect(() => rng.restore(state as unknown as RandomState)).toThrow(message);
+    expect(() => rng.restore(state as unknown as RandomState)).toThrow(RangeError);
+    // and changes nothing
+    expect(draws(rng, 3)).toEqual(draws(new Random(8), 3));
+  });
+
+  it("the constructor checks its state the same way", () => {
+    expect(() => new Random(1, { ...good(), spare: "x" } as unknown as RandomState)).toThrow(/^Random: state\.spare must be a finite number or null, got "x"$/);
+  });
+
+  it("checkState names the caller and the field", () => {
+    expect(() => Random.checkState({ prng: {}, spare: null }, "Trainer.restore", "rng")).toThrow(/^Trainer\.restore: rng\.prng\.c must be a non-negative integer, got undefined$/);
+    expect(() => Random.checkState(good())).not.toThrow();
   });
 });

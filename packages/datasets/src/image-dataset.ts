@@ -39,6 +39,14 @@ export class ImageDataset {
     if (pixels.length !== this.length * this.imageSize) {
       throw new RangeError(`ImageDataset: ${this.length} images of ${rows}x${cols} need ${this.length * this.imageSize} pixels, got ${pixels.length}`);
     }
+    if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`ImageDataset: classes must be a positive integer, got ${classes}`);
+    // checked once here, so that batch() can trust them: a one-hot row of a label >= classes would land in the next row
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (!Number.isInteger(label) || label < 0 || label >= classes) {
+        throw new RangeError(`ImageDataset: label ${i} is out of range, expected a class in [0, ${classes}), got ${label}`);
+      }
+    }
     ({ normalize: this.normalize = true, flatten: this.flatten = true, oneHot: this.oneHot = false } = options);
   }
 
@@ -46,8 +54,10 @@ export class ImageDataset {
   batch(indices: ArrayLike<number>, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
     const n = indices.length;
     const size = this.imageSize;
-    const x = allocate(dtype, n * size);
-    const t = allocate(dtype, this.oneHot ? n * this.classes : n);
+    const xShape = this.flatten ? [n, size] : [n, 1, this.rows, this.cols];
+    const tShape = this.oneHot ? [n, this.classes] : [n];
+    const x = allocate(dtype, n * size, "ImageDataset.batch", xShape);
+    const t = allocate(dtype, this.oneHot ? n * this.classes : n, "ImageDataset.batch", tShape);
     const { pixels, normalize } = this;
     for (let i = 0; i < n; i++) {
       const row = indices[i];
@@ -63,8 +73,7 @@ export class ImageDataset {
       if (this.oneHot) t[i * this.classes + label] = 1;
       else t[i] = label;
     }
-    const xShape = this.flatten ? [n, size] : [n, 1, this.rows, this.cols];
-    return { x: Tensor.fromData(x, xShape), t: Tensor.fromData(t, this.oneHot ? [n, this.classes] : [n]) };
+    return { x: Tensor.fromData(x, xShape), t: Tensor.fromData(t, tShape) };
   }
 
   /** The samples start..end-1 as tensors. */

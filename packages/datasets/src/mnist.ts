@@ -56,6 +56,9 @@ export function loadMnist(options: LoadMnistOptions = {}): Mnist {
     const { train, test } = loadIdxDirectory(dir, shape);
     return mnistOf(train, test);
   }
+  if (typeof seed === "string" ? seed === "" : !Number.isSafeInteger(seed)) {
+    throw new RangeError(`loadMnist: seed must be an integer or a non-empty string, got ${typeof seed === "string" ? JSON.stringify(seed) : String(seed)}`);
+  }
   const images = readDigits(digitsDir());
   const { train, test } = stratifiedSplit(images.labels, new Random(seed));
   return mnistOf(subset(images, train, shape), subset(images, test, shape));

@@ -301,12 +301,29 @@ describe("loadIdxDirectory errors", () => {
       files["train-images-idx3-ubyte"] = labelsIdx(TRAIN_LABELS);
     });
     expectDataError(() => loadIdxDirectory(swappedTrain, {}),
-      /^loadMnist: train-images-idx3-ubyte\.gz is not an IDX image file \(magic 0x00000801, expected 0x00000803\)$/);
+      /^loadMnist: train-images-idx3-ubyte\.gz is an IDX label file \(magic 0x00000801\), expected an image file \(magic 0x00000803\)$/);
     const swappedTest = mnistFolder(false, (files) => {
       files["t10k-labels-idx1-ubyte"] = imagesIdx(3, 28, 28, testPixel);
     });
     expectDataError(() => loadIdxDirectory(swappedTest, {}),
-      /^loadMnist: t10k-labels-idx1-ubyte is not an IDX label file \(magic 0x00000803, expected 0x00000801\)$/);
+      /^loadMnist: t10k-labels-idx1-ubyte is an IDX image file \(magic 0x00000803\), expected a label file \(magic 0x00000801\)$/);
+  });
+
+  it("reads the magic before the sizes: image bytes under a label magic are a label file, not extra bytes", () => {
+    const dir = mnistFolder(false, (files) => {
+      // byte 3 counts the dimensions: 1 makes the image file's header read as 4 labels and 3144 bytes more
+      files["train-images-idx3-ubyte"][3] = 1;
+    });
+    expectDataError(() => loadIdxDirectory(dir, {}),
+      /^loadMnist: train-images-idx3-ubyte is an IDX label file \(magic 0x00000801\), expected an image file \(magic 0x00000803\)$/);
+  });
+
+  it("still names another magic as not an image file", () => {
+    const dir = mnistFolder(true, (files) => {
+      files["train-images-idx3-ubyte"] = idxBytes([4, 784], pixelsOf(4, 784, trainPixel));
+    });
+    expectDataError(() => loadIdxDirectory(dir, {}),
+      /^loadMnist: train-images-idx3-ubyte\.gz is not an IDX image file \(magic 0x00000802, expected 0x00000803\)$/);
   });
 
   it("refuses extra bytes after the data", () => {
@@ -333,6 +350,55 @@ describe("loadIdxDirectory errors", () => {
       expectDataError(() => loadIdxDirectory(dir, {}),
         new RegExp(`^loadMnist: t10k-labels-idx1-ubyte\\.gz label 1 is out of range, expected a class in \\[0, 10\\), got ${value}$`));
     }
+  });
+
+  it("refuses a set with no images, no labels or images of no pixels", () => {
+    const noImages = mnistFolder(true, (files) => {
+      files["train-images-idx3-ubyte"] = imagesIdx(0, 28, 28, trainPixel);
+      files["train-labels-idx1-ubyte"] = labelsIdx([]);
+    });
+    expectDataError(() => loadIdxDirectory(noImages, {}), /^loadMnist: train-images-idx3-ubyte\.gz has no images, expected at least one$/);
+    const noTest = mnistFolder(false, (files) => {
+      files["t10k-images-idx3-ubyte"] = imagesIdx(0, 28, 28, testPixel);
+    });
+    expectDataError(() => loadMnist({ dir: noTest }), /^loadMnist: t10k-images-idx3-ubyte has no images, expected at least one$/);
+    const noLabels = mnistFolder(false, (files) => {
+      files["t10k-labels-idx1-ubyte"] = labelsIdx([]);
+    });
+    expectDataError(() => loadIdxDirectory(noLabels, {}), /^loadMnist: t10k-labels-idx1-ubyte has no labels, expected one per image of t10k-images-idx3-ubyte$/);
+    const noPixels = mnistFolder(false, (files) => {
+      files["train-images-idx3-ubyte"] = imagesIdx(4, 28, 0, trainPixel);
+    });
+    expectDataError(() => loadIdxDirectory(noPixels, {}), /^loadMnist: train-images-idx3-ubyte has images of 28x0 pixels, expected at least one pixel$/);
+  });
+
+  it("names trailing junk after a gzip stream, rather than zlib's incorrect header check", () => {
+    const dir = mnistFolder(true);
+    const path = join(dir, "t10k-labels-idx1-ubyte.gz");
+    writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from("junk\n")]));
+    expectDataError(() => loadIdxDirectory(dir, {}), /^loadMnist: t10k-labels-idx1-ubyte\.gz is a gzip file with 5 bytes of trailing junk after its compressed data$/);
+    // after two whole members, too
+    const two = mnistFolder(true);
+    const images = join(two, "train-images-idx3-ubyte.gz");
+    const raw = mnistFiles()["train-images-idx3-ubyte"];
+    writeFileSync(images, Buffer.concat([gzipSync(raw.subarray(0, 100)), gzipSync(raw.subarray(100)), Buffer.alloc(300, 0x41)]));
+    expectDataError(() => loadIdxDirectory(two, {}), /^loadMnist: train-images-idx3-ubyte\.gz is a gzip file with 300 bytes of trailing junk after its compressed data$/);
+  });
+
+  it("reads a gzip file of several members, and zeros after the stream, as gzip does", () => {
+    const dir = mnistFolder(true);
+    const raw = mnistFiles()["train-images-idx3-ubyte"];
+    writeFileSync(join(dir, "train-images-idx3-ubyte.gz"), Buffer.concat([gzipSync(raw.subarray(0, 1000)), gzipSync(raw.subarray(1000)), Buffer.alloc(7)]));
+    expect([...loadIdxDirectory(dir, {}).train.pixels]).toEqual([...pixelsOf(4, 784, trainPixel)]);
+  });
+
+  it("a gzip header with a file name still finds where its member ends", () => {
+    const dir = mnistFolder(true);
+    const gz = gzipSync(mnistFiles()["t10k-labels-idx1-ubyte"]);
+    // FNAME (flag 0x08): a zero-terminated name right after the 10-byte header, as gzip(1) writes
+    const named = Buffer.concat([gz.subarray(0, 3), Buffer.of(gz[3] | 0x08), gz.subarray(4, 10), Buffer.from("labels\0"), gz.subarray(10), Buffer.from("xy")]);
+    writeFileSync(join(dir, "t10k-labels-idx1-ubyte.gz"), named);
+    expectDataError(() => loadIdxDirectory(dir, {}), /^loadMnist: t10k-labels-idx1-ubyte\.gz is a gzip file with 2 bytes of trailing junk after its compressed data$/);
   });
 
   it("refuses test images of another size than the train images", () => {

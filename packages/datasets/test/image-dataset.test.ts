@@ -89,6 +89,26 @@ describe("ImageDataset", () => {
     expect(() => set.batch([3])).toThrow(RangeError);
   });
 
+  it("refuses a label out of [0, classes) when it is made, naming the image and the label", () => {
+    // a one-hot batch would have written label 3 of 3 classes into the next sample's row
+    expect(() => new ImageDataset(PIXELS, Uint8Array.of(2, 3, 1), 2, 3, 3, { oneHot: true })).toThrow(/^ImageDataset: label 1 is out of range, expected a class in \[0, 3\), got 3$/);
+    expect(() => new ImageDataset(PIXELS, Uint8Array.of(2, 0, 255), 2, 3, 3)).toThrow(/^ImageDataset: label 2 is out of range, expected a class in \[0, 3\), got 255$/);
+    expect(() => new ImageDataset(PIXELS, [0, 1.5, 2] as unknown as Uint8Array, 2, 3, 3)).toThrow(/^ImageDataset: label 1 is out of range, expected a class in \[0, 3\), got 1\.5$/);
+    expect(() => new ImageDataset(PIXELS, Uint8Array.of(2, 3, 1), 2, 3, 3)).toThrow(RangeError);
+    expect(() => new ImageDataset(PIXELS, LABELS, 2, 3, 0)).toThrow(/^ImageDataset: classes must be a positive integer, got 0$/);
+    expect(new ImageDataset(PIXELS, Uint8Array.of(2, 2, 2), 2, 3, 3).classes).toBe(3);
+  });
+
+  it("names itself when a batch is too large to allocate", () => {
+    const set = dataset();
+    const indices = { length: 2 ** 40 } as ArrayLike<number>;
+    expect(() => set.batch(indices)).toThrow(/^ImageDataset\.batch: cannot allocate \(1099511627776, 6\) = 6597069766656 float64 values \(52780 GB\)$/);
+  });
+
+  it("refuses an unknown dtype", () => {
+    expect(() => dataset().batch([0], "float16" as "float32")).toThrow(/^ImageDataset\.batch: dtype must be "float64" or "float32", got "float16"$/);
+  });
+
   it("refuses pixels that do not fill its images", () => {
     expect(() => new ImageDataset(PIXELS.subarray(1), LABELS, 2, 3, 3)).toThrow(/^ImageDataset: 3 images of 2x3 need 18 pixels, got 17$/);
     expect(() => new ImageDataset(PIXELS, LABELS.subarray(0, 2), 2, 3, 3)).toThrow(/^ImageDataset: 2 images of 2x3 need 12 pixels, got 18$/);

@@ -159,6 +159,12 @@ describe("loadMnist", () => {
     expect(shared).toBeGreaterThan(0.6 * 8000);
     expect(classCounts(other.tTrain)).toEqual(TRAIN_COUNTS);
   });
+
+  it("refuses a seed that is not an integer or a non-empty string, before reading anything", () => {
+    expect(() => loadMnist({ seed: 2.5 })).toThrow(/^loadMnist: seed must be an integer or a non-empty string, got 2\.5$/);
+    expect(() => loadMnist({ seed: "" })).toThrow(/^loadMnist: seed must be an integer or a non-empty string, got ""$/);
+    expect(() => loadMnist({ seed: NaN })).toThrow(RangeError);
+  });
 });
 
 describe("readDigits", () => {

@@ -1,3 +1,4 @@
+import { BackendError } from "../errors";
 import { loadWasmGemm } from "./wasm-gemm";
 
 /** The matrix-product kernels: WebAssembly SIMD (dist/gemm.wasm) or plain TypeScript. */
@@ -6,12 +7,19 @@ export type GemmKernel = "wasm" | "ts";
 let active: GemmKernel | undefined;
 
 /**
- * The kernel `dot` uses: "wasm" when dist/gemm.wasm loads, else "ts". The environment variable BACKPROP_KERNEL
- * overrides it: "ts" always takes the TypeScript kernel, "wasm" throws if the WebAssembly one cannot load.
+ * The kernel `dot` uses, chosen at the first call (loading the module reads nothing) from the environment variable
+ * BACKPROP_KERNEL. Unset (or ""): "wasm" when dist/gemm.wasm loads, else "ts", silently, as in a browser or a build
+ * without the wasm. "ts": always the TypeScript kernel. "wasm": the WebAssembly one, or a BackendError that says
+ * why it cannot load. Any other value is a BackendError.
  */
 export function gemmKernel(): GemmKernel {
-  active ??= chooseKernel(process.env.BACKPROP_KERNEL, loadWasmGemm);
+  active ??= chooseKernel(globalThis.process?.env?.BACKPROP_KERNEL, loadWasmGemm);
   return active;
+}
+
+/** Forgets the kernel chosen, so that the next gemmKernel() reads BACKPROP_KERNEL again. For tests; not exported by the package. */
+export function resetGemmKernel(): void {
+  active = undefined;
 }
 
 /** The kernel for a BACKPROP_KERNEL setting (undefined or "" when unset), given a loader that throws on failure. */
@@ -21,12 +29,12 @@ export function chooseKernel(setting: string | undefined, loadWasm: () => void):
     try {
       loadWasm();
     } catch (error) {
-      throw new Error(`BACKPROP_KERNEL=wasm: cannot load the WebAssembly kernel: ${(error as Error).message}`, { cause: error });
+      throw new BackendError(`BACKPROP_KERNEL=wasm: cannot load the WebAssembly kernel: ${(error as Error).message}`, { cause: error });
     }
     return "wasm";
   }
   if (setting !== undefined && setting !== "") {
-    throw new Error(`BACKPROP_KERNEL: expected "ts" or "wasm", got "${setting}"`);
+    throw new BackendError(`BACKPROP_KERNEL must be "ts", "wasm" or unset, got ${JSON.stringify(setting)}`);
   }
   try {
     loadWasm();

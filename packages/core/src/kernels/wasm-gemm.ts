@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { BackendError } from "../errors";
 import type { Data } from "../tensor";
 
 /** What packages/core/assembly/gemm.ts exports. */
@@ -20,22 +18,69 @@ const ALIGN_BYTES = 16;
 // a view whose elements fill at least half the block of its buffer they span is copied as that block
 const MAX_SPAN_RATIO = 2;
 
+const EXPORTS = ["memory", "heapBase", "workBytesF64", "workBytesF32", "matmulF64", "matmulF32"] as const;
+
 let loaded: GemmExports | undefined;
+
+/**
+ * Node's process, whose getBuiltinModule reads files without a static import of node:fs: this module loads in a
+ * browser too, and touches the file system only when the kernel is first asked for.
+ */
+function nodeProcess(): NodeJS.Process {
+  const process = globalThis.process;
+  if (typeof process?.getBuiltinModule !== "function") {
+    throw new BackendError("this runtime cannot read dist/gemm.wasm: it has no process.getBuiltinModule (Node 20.16 or later)");
+  }
+  return process;
+}
 
 /**
  * Path of the compiled kernel, found from the @backprop/core package folder so that it is the same from the
  * sources (vitest) and from the CLI bundle in packages/examples/dist.
  */
-function wasmGemmPath(): string {
-  const packageJson = createRequire(import.meta.url).resolve("@backprop/core/package.json");
+export function wasmGemmPath(): string {
+  const process = nodeProcess();
+  const { createRequire } = process.getBuiltinModule("node:module");
+  const { dirname, join } = process.getBuiltinModule("node:path");
+  let packageJson: string;
+  try {
+    packageJson = createRequire(import.meta.url).resolve("@backprop/core/package.json");
+  } catch (error) {
+    throw new BackendError(`cannot find the package @backprop/core, whose dist/gemm.wasm holds the kernel: ${(error as Error).message}`, { cause: error });
+  }
   return join(dirname(packageJson), "dist", "gemm.wasm");
 }
 
-/** Compiles and instantiates dist/gemm.wasm once; throws if it is missing or cannot be compiled. */
+/** Compiles and instantiates the kernel at `path`; a BackendError says what is wrong with the file. */
+export function compileWasmGemm(path: string): GemmExports {
+  const { readFileSync } = nodeProcess().getBuiltinModule("node:fs");
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") throw new BackendError(`${path} does not exist; run pnpm install to build it`, { cause: error });
+    throw new BackendError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(bytes);
+  } catch (error) {
+    throw new BackendError(`${path} is not a valid WebAssembly module: ${(error as Error).message}; run pnpm install to rebuild it`, { cause: error });
+  }
+  let exports: Record<string, unknown>;
+  try {
+    exports = new WebAssembly.Instance(module, {}).exports;
+  } catch (error) {
+    throw new BackendError(`${path} cannot be instantiated: ${(error as Error).message}`, { cause: error });
+  }
+  const missing = EXPORTS.filter((name) => typeof exports[name] !== (name === "memory" ? "object" : "function"));
+  if (missing.length > 0) throw new BackendError(`${path} is not the backprop matrix kernel: it does not export ${missing.join(", ")}`);
+  return exports as unknown as GemmExports;
+}
+
+/** Loads dist/gemm.wasm once; throws a BackendError if it is missing or cannot be compiled. */
 export function loadWasmGemm(): void {
-  if (loaded !== undefined) return;
-  const module = new WebAssembly.Module(readFileSync(wasmGemmPath()));
-  loaded = new WebAssembly.Instance(module, {}).exports as unknown as GemmExports;
+  loaded ??= compileWasmGemm(wasmGemmPath());
 }
 
 /**

@@ -19,6 +19,8 @@ export class IdentityWithLoss implements Loss {
 
   forward(y: Tensor, t: Tensor): number {
     if (y.ndim !== 2) throw new ShapeError(`IdentityWithLoss.forward: y must be (N, M), got ${formatShape(y.shape)}`);
+    // the mean over no rows is 0 / 0
+    if (y.shape[0] === 0) throw new ShapeError(`IdentityWithLoss.forward: y must have at least one row, got ${formatShape(y.shape)}`);
     if (t.ndim !== 2 || t.shape[0] !== y.shape[0] || t.shape[1] !== y.shape[1]) {
       throw new ShapeError(`IdentityWithLoss.forward: t must be ${formatShape(y.shape)} to match y, got ${formatShape(t.shape)}`);
     }

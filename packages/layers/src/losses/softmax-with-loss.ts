@@ -21,6 +21,8 @@ export class SoftmaxWithLoss implements Loss {
   forward(x: Tensor, t: Tensor): number {
     if (x.ndim !== 2) throw new ShapeError(`SoftmaxWithLoss.forward: x must be (N, C), got ${formatShape(x.shape)}`);
     const [n, classes] = x.shape;
+    // the mean over no rows is 0 / 0
+    if (n === 0) throw new ShapeError(`SoftmaxWithLoss.forward: x must have at least one row, got ${formatShape(x.shape)}`);
     this.labels = classIndices("SoftmaxWithLoss.forward", t, n, classes);
     this.y = softmax(x);
     this.loss = meanNegativeLog(this.y, this.labels);

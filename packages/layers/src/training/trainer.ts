@@ -1,9 +1,9 @@
-import { Random, Tensor } from "@backprop/core";
+import { Random, Tensor, formatShape, type Data, type RandomState } from "@backprop/core";
 import type { Net } from "../nets/net";
 import type { Optimizer } from "../optimizers/optimizer";
 import { evaluateMetrics, type BatchSource } from "./batch-source";
 import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics";
-import { asRandomState, randomState, type State } from "./state";
+import { randomState, type State } from "./state";
 
 /** How a trainer runs, as a checkpoint records it. */
 export interface TrainerConfig {
@@ -39,25 +39,45 @@ export interface Evaluation {
   final: boolean;
 }
 
-/** Training stopped because the loss stopped being a finite number. */
+/**
+ * What stopped a run: the loss, a gradient or (after an update) a weight that is not a finite number, or the
+ * weights' L2 norm grown more than MAX_NORM_GROWTH times.
+ */
+export type DivergenceReason = "loss" | "gradient" | "weight" | "norm";
+
+/**
+ * Training stopped because it diverged. `reason` says what was seen, `iteration` the step the message names and
+ * `loss` that step's loss; the message names the likely cause: the learning rate, or the initial weights when the
+ * net failed before its first update. The trainer's own `iteration` counts the updates made, and its net holds the
+ * weights they left: a non-finite loss, and a gradient at the first step, stop before the update.
+ */
 export class DivergedError extends Error {
   override name = "DivergedError";
   constructor(
     readonly iteration: number,
     readonly loss: number,
-    hint: string,
+    readonly reason: DivergenceReason,
+    message: string,
   ) {
-    super(`the loss became ${loss} at iteration ${iteration}; training stopped there${hint}`);
+    super(message);
   }
 }
+
+/**
+ * How many times its size at the start of the run (or 1, if smaller) the weights' L2 norm may reach before the run
+ * counts as diverged: a learning rate far too large can blow the weights up to 1e26 while the loss stays finite,
+ * since the cross-entropy of a saturated softmax is capped by the 1e-7 inside its log.
+ */
+export const MAX_NORM_GROWTH = 1e6;
 
 // between steps a run gives the event loop a turn, so that a signal handler can ask it to stop
 const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /**
  * Mini-batch training of a net by an optimizer, as the book's Trainer and train_neuralnet.py: seeded batches
- * (shuffled epochs or draws with replacement), evaluations on a schedule, a stop at the first loss that is not
- * finite, and a state that a checkpoint keeps, from which a run continues bit for bit.
+ * (shuffled epochs or draws with replacement), evaluations on a schedule, a stop (DivergedError) as soon as the
+ * loss, a gradient or a weight is not finite or the weights blow up, and a state that a checkpoint keeps, from which
+ * a run continues bit for bit.
  */
 export class Trainer {
   readonly config: TrainerConfig;
@@ -71,6 +91,9 @@ export class Trainer {
   private elapsedBefore = 0;
   // when the current run() began, while one is going
   private started?: number;
+  // the weights' L2 norm before this trainer's first update, and after its last one (see step)
+  private startNorm?: number;
+  private lastNorm?: number;
 
   constructor(
     readonly net: Net,
@@ -79,6 +102,9 @@ export class Trainer {
     readonly test: BatchSource,
     options: TrainerOptions,
   ) {
+    for (const [name, set] of [["training", train], ["test", test]] as const) {
+      if (!(set.length >= 1)) throw new RangeError(`Trainer: the ${name} set is empty, expected at least one sample`);
+    }
     const metrics = options.metrics ?? [accuracy];
     this.config = {
       batchSize: options.batchSize,
@@ -91,6 +117,10 @@ export class Trainer {
     };
     for (const [name, n] of Object.entries({ batchSize: this.config.batchSize, iters: this.config.iters, evalEvery: this.config.evalEvery })) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Trainer: ${name} must be a positive integer, got ${n}`);
+    }
+    const { seed } = this.config;
+    if (typeof seed === "string" ? seed === "" : !Number.isSafeInteger(seed)) {
+      throw new RangeError(`Trainer: seed must be an integer or a non-empty string, got ${describe(seed)}`);
     }
     if (this.config.batchSize > train.length) {
       throw new RangeError(`Trainer: batchSize must be at most the ${train.length} training samples, got ${this.config.batchSize}`);
@@ -110,18 +140,42 @@ export class Trainer {
     return this.elapsedBefore + (this.started === undefined ? 0 : performance.now() - this.started);
   }
 
-  /** One step on the next mini-batch; returns its loss. Throws DivergedError, before updating, on NaN or Infinity. */
+  /**
+   * One step on the next mini-batch; returns its loss. Throws DivergedError when the run diverges (see
+   * DivergenceReason): before the update on a loss that is not finite, or when the weights the last update left
+   * have outgrown MAX_NORM_GROWTH (judged once this step's loss is known to be finite, so that a loss gone NaN on
+   * them is reported as such); after it, when a gradient or a weight is not finite, or the last step's weights have
+   * outgrown it. The checks read the parameters once per step (the gradients too at a trainer's first step) and
+   * change nothing, so that a run that passes them is the very run without them.
+   */
   step(): number {
     const { x, t } = this.train.batch(this.nextBatch(), this.net.dtype);
     const grads = this.net.gradient(x, t);
     const loss = this.net.lastLoss as number;
-    if (!Number.isFinite(loss)) {
-      const lr = this.optimizer.spec().lr;
-      throw new DivergedError(this.iteration + 1, loss, typeof lr === "number" ? `, try a learning rate smaller than ${lr}` : "");
+    const step = this.iteration + 1;
+    // before any update a failure is the initial weights', after one the learning rate's
+    const initial = this.iteration === 0;
+    if (!Number.isFinite(loss)) throw this.diverged(step, loss, "loss", `the loss became ${loss} at iteration ${step}`, initial);
+    if (this.startNorm === undefined) {
+      const bad = firstNonFinite(grads);
+      if (bad) throw this.diverged(step, loss, "gradient", `the gradient of ${bad.name} became ${bad.value} at iteration ${step}`, initial);
+      this.startNorm = norm(this.net.params);
     }
+    this.checkGrowth();
+
     this.optimizer.update(this.net.params, grads);
     this.iteration++;
     this.history.loss.push(loss);
+    const squares = sumOfSquares(this.net.params);
+    if (!Number.isFinite(squares)) {
+      // a gradient that is not finite makes the weights so with every optimizer: tell which it was
+      const grad = firstNonFinite(grads);
+      if (grad) throw this.diverged(step, loss, "gradient", `the gradient of ${grad.name} became ${grad.value} at iteration ${step}`, false);
+      const weight = firstNonFinite(this.net.params);
+      if (weight) throw this.diverged(step, loss, "weight", `a weight of ${weight.name} became ${weight.value} in the update of iteration ${step}`, false);
+    }
+    this.lastNorm = Number.isFinite(squares) ? Math.sqrt(squares) : norm(this.net.params);
+    if (this.iteration === this.config.iters) this.checkGrowth();
     return loss;
   }
 
@@ -173,21 +227,95 @@ export class Trainer {
     };
   }
 
-  /** Continues from a state of a trainer with this config and this training set. */
+  /**
+   * Continues from a state of a trainer with this config and this training set. Every field is checked first, so
+   * that a state that does not fit (a RangeError naming the field) changes nothing.
+   */
   restore(state: State): void {
-    const { iteration, cursor, order, rng, history, elapsedMs } = state as { iteration: number; cursor: number; order: Tensor | null; rng: State; history: TrainingHistory; elapsedMs: number };
-    if (order && order.size !== this.train.length) {
-      throw new RangeError(`Trainer.restore: the batch order covers ${order.size} samples, but the training set has ${this.train.length}`);
-    }
-    if (!order && this.config.sampling === "shuffle" && cursor > 0) {
-      throw new RangeError("Trainer.restore: the state is partway through a shuffled epoch but holds no batch order");
-    }
-    this.order = order && Int32Array.from(order.contiguousData());
+    const { iteration, cursor, order, rng, history, elapsedMs } = this.checkState(state);
+    this.rng.restore(rng);
+    this.order = order;
     this.cursor = cursor;
-    this.rng.restore(asRandomState(rng));
     this.iteration = iteration;
     this.history = structuredClone(history);
     this.elapsedBefore = elapsedMs;
+    this.startNorm = undefined;
+    this.lastNorm = undefined;
+  }
+
+  /** The fields of `state`, checked against this trainer's config, metrics and training set. */
+  private checkState(state: State): { iteration: number; cursor: number; order: Int32Array | null; rng: RandomState; history: TrainingHistory; elapsedMs: number } {
+    const fail = (what: string): never => {
+      throw new RangeError(`Trainer.restore: ${what}`);
+    };
+    if (!isRecord(state)) return fail(`the state must be a record as Trainer.state() gives, got ${describe(state)}`);
+    const { iteration, cursor, order, rng, history, elapsedMs } = state;
+    const { iters, sampling } = this.config;
+    const n = this.train.length;
+    if (!isIntegerIn(iteration, 0, iters)) fail(`iteration must be an integer in [0, ${iters}], got ${describe(iteration)}`);
+    const steps = iteration as number;
+
+    if (order !== null && !(order instanceof Tensor)) fail(`order must be null or a tensor of the ${n} sample indices, got ${describe(order)}`);
+    let batchOrder: Int32Array | null = null;
+    if (order instanceof Tensor) {
+      if (order.ndim !== 1) fail(`order must be a 1-d tensor of the ${n} sample indices, got ${formatShape(order.shape)}`);
+      if (order.size !== n) fail(`the batch order covers ${order.size} samples, but the training set has ${n}`);
+      batchOrder = new Int32Array(n);
+      const seen = new Uint8Array(n);
+      const values = elements(order);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!isIntegerIn(v, 0, n - 1)) fail(`order[${i}] = ${v} is not a sample index in [0, ${n})`);
+        if (seen[v]) fail(`order[${i}] = ${v} repeats a sample, expected a permutation of 0..${n - 1}`);
+        seen[v] = 1;
+        batchOrder[i] = v;
+      }
+    }
+    if (!isIntegerIn(cursor, 0, n)) fail(`cursor must be an integer in [0, ${n}], got ${describe(cursor)}`);
+    if (batchOrder === null && sampling === "shuffle" && (cursor as number) > 0) {
+      fail("the state is partway through a shuffled epoch but holds no batch order");
+    }
+    Random.checkState(rng, "Trainer.restore", "rng");
+
+    const keys = ["loss", "evalIterations", ...this.historyKeys()];
+    if (!isRecord(history)) return fail(`history must be a record of ${keys.join(", ")}, got ${describe(history)}`);
+    const extra = Object.keys(history).find((key) => !keys.includes(key));
+    if (extra !== undefined) fail(`history has ${extra}, which the metrics (${this.config.metrics.map((m) => (typeof m === "string" ? m : m.name)).join(", ")}) do not record`);
+    const numbers = (key: string, length: number, what: string): number[] => {
+      const list = history[key];
+      if (!Array.isArray(list)) return fail(`history.${key} must be a list of ${what}, got ${describe(list)}`);
+      if (list.length !== length) fail(`history.${key} must hold ${length} ${what}, got ${list.length}`);
+      const at = list.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (at >= 0) fail(`history.${key}[${at}] must be a finite number, got ${describe(list[at])}`);
+      return list as number[];
+    };
+    numbers("loss", steps, "losses, one per step taken");
+    const evalIterations = history.evalIterations;
+    const evaluations = Array.isArray(evalIterations) ? evalIterations.length : 0;
+    const stepsEvaluated = numbers("evalIterations", evaluations, "step numbers");
+    const wrong = stepsEvaluated.findIndex((v, i) => !isIntegerIn(v, 1, steps) || (i > 0 && v <= stepsEvaluated[i - 1]));
+    if (wrong >= 0) fail(`history.evalIterations must be increasing step numbers in [1, ${steps}], got ${describe(stepsEvaluated)}`);
+    for (const key of this.historyKeys()) numbers(key, evaluations, `values, one per evaluation in evalIterations`);
+
+    if (typeof elapsedMs !== "number" || !(Number.isFinite(elapsedMs) && elapsedMs >= 0)) {
+      fail(`elapsedMs must be a finite number of milliseconds >= 0, got ${describe(elapsedMs)}`);
+    }
+    return { iteration: steps, cursor: cursor as number, order: batchOrder, rng: rng as unknown as RandomState, history: history as unknown as TrainingHistory, elapsedMs: elapsedMs as number };
+  }
+
+  /** Throws DivergedError when the weights the last update left have outgrown MAX_NORM_GROWTH * max(startNorm, 1). */
+  private checkGrowth(): void {
+    const start = this.startNorm as number;
+    if (this.lastNorm === undefined || !(this.lastNorm > MAX_NORM_GROWTH * Math.max(start, 1))) return;
+    throw this.diverged(this.iteration, this.history.loss.at(-1) as number, "norm", `the weights' norm grew from ${brief(start)} to ${brief(this.lastNorm)} by iteration ${this.iteration}`, false);
+  }
+
+  /** The error for a run that diverged as `what` says, with its likely cause: the `initial` weights, or the learning rate. */
+  private diverged(iteration: number, loss: number, reason: DivergenceReason, what: string, initial: boolean): DivergedError {
+    if (initial) return new DivergedError(iteration, loss, reason, `${what}, before any update: ${initialCause(this.net.params)}`);
+    const lr = this.optimizer.spec().lr;
+    const hint = typeof lr === "number" ? `, try a learning rate smaller than ${lr}` : "";
+    return new DivergedError(iteration, loss, reason, `${what}; training stopped there${hint}`);
   }
 
   private historyKeys(): string[] {
@@ -216,6 +344,87 @@ export class Trainer {
     const loss = recent.reduce((a, b) => a + b, 0) / recent.length;
     return { iteration: this.iteration, epoch: this.iteration / this.itersPerEpoch, loss, values, final };
   }
+}
+
+/** The elements of a parameter or gradient in row-major order: its own buffer when contiguous. */
+function elements(x: Tensor): Data {
+  return (x.isContiguous ? x : x.copy()).contiguousData();
+}
+
+/**
+ * The sum of the squares of every element of `tensors`, in one pass: finite exactly when every element is, unless
+ * one is beyond 1e154 and its square overflows. Four running sums, so that the additions overlap.
+ */
+function sumOfSquares(tensors: Record<string, Tensor>): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (const x of Object.values(tensors)) {
+    const data = elements(x);
+    const n = data.length;
+    const n4 = n - (n % 4);
+    let i = 0;
+    for (; i < n4; i += 4) {
+      const a = data[i], b = data[i + 1], c = data[i + 2], d = data[i + 3];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (; i < n; i++) s0 += data[i] * data[i];
+  }
+  return s0 + s1 + s2 + s3;
+}
+
+/** The L2 norm of every element of `tensors` together, without overflow: in units of the largest when need be. */
+function norm(tensors: Record<string, Tensor>): number {
+  const squares = sumOfSquares(tensors);
+  if (Number.isFinite(squares)) return Math.sqrt(squares);
+  let largest = 0;
+  for (const x of Object.values(tensors)) for (const v of elements(x)) largest = Math.max(largest, Math.abs(v));
+  if (!Number.isFinite(largest)) return largest;
+  let scaled = 0;
+  for (const x of Object.values(tensors)) for (const v of elements(x)) scaled += (v / largest) ** 2;
+  return largest * Math.sqrt(scaled);
+}
+
+/** The first tensor of `tensors` holding a value that is not finite, with that value. */
+function firstNonFinite(tensors: Record<string, Tensor>): { name: string; value: number } | undefined {
+  for (const [name, x] of Object.entries(tensors)) {
+    const value = elements(x).find((v) => !Number.isFinite(v));
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
+}
+
+/** Why a net fails before its first update: weights that are not finite, or too large (the largest RMS of a tensor). */
+function initialCause(params: Record<string, Tensor>): string {
+  const bad = firstNonFinite(params);
+  if (bad) return `the initial weights are not finite (${bad.name} holds ${bad.value})`;
+  // the RMS of a tensor of normal samples is their standard deviation
+  const rms = Math.max(0, ...Object.values(params).map((p) => (p.size === 0 ? 0 : norm({ p }) / Math.sqrt(p.size))));
+  return `the initial weights are too large (weight init std ${brief(rms)}?)`;
+}
+
+/** A number to two significant digits: 1.9, 0.0099, 250000, 3.1e+12. */
+function brief(x: number): string {
+  if (x !== 0 && Number.isFinite(x) && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(1).replace(".0e", "e");
+  return String(Number(x.toPrecision(2)));
+}
+
+function isRecord(value: State | undefined): value is { [key: string]: State } {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Tensor);
+}
+
+function isIntegerIn(value: unknown, lo: number, hi: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= lo && value <= hi;
+}
+
+/** A value of a state as an error message shows it: `2.5`, `"x"`, `null`, `a tensor (3,)`, `[1,2]`. */
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return `a tensor ${formatShape(value.shape)}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return String(value);
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** The metrics a config names. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Random, randn, tensor, zeros, type Tensor } from "@backprop/core";
+import { Random, ShapeError, randn, tensor, zeros, type Tensor } from "@backprop/core";
 import { IdentityWithLoss, LOSSES, checkLoss } from "../../src";
 import { valuesOf } from "../helpers";
 
@@ -110,6 +110,13 @@ describe("IdentityWithLoss", () => {
     expect(() => loss.forward(zeros([2, 2]), zeros([2]))).toThrow(/^IdentityWithLoss\.forward: t must be \(2, 2\) to match y, got \(2,\)$/);
     expect(() => loss.forward(zeros([2, 2]), zeros([2, 3]))).toThrow(/^IdentityWithLoss\.forward: t must be \(2, 2\) to match y, got \(2, 3\)$/);
     expect(() => loss.forward(zeros([2, 2]), zeros([4, 1]))).toThrow(/^IdentityWithLoss\.forward: t must be \(2, 2\) to match y, got \(4, 1\)$/);
+  });
+
+  test("forward refuses a batch of no rows, whose mean loss would be NaN", () => {
+    const loss = new IdentityWithLoss();
+    expect(() => loss.forward(zeros([0, 3]), zeros([0, 3]))).toThrow(/^IdentityWithLoss\.forward: y must have at least one row, got \(0, 3\)$/);
+    expect(() => loss.forward(zeros([0, 3]), zeros([0, 3]))).toThrow(ShapeError);
+    expect(loss.loss).toBeUndefined();
   });
 
   test("toString, spec, and the registry builds it from its spec", () => {

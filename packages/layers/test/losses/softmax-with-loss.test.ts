@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Random, Tensor, randn, tensor, zeros } from "@backprop/core";
+import { Random, ShapeError, Tensor, randn, tensor, zeros } from "@backprop/core";
 import { SoftmaxWithLoss, compareGradients, numericalGradient } from "../../src";
 import { expectClose, oneHot, valuesOf } from "../helpers";
 
@@ -143,6 +143,14 @@ describe("SoftmaxWithLoss", () => {
 
   test("forward refuses x that is not (N, C)", () => {
     expect(() => new SoftmaxWithLoss().forward(zeros([10]), tensor([1]))).toThrow(/^SoftmaxWithLoss\.forward: x must be \(N, C\), got \(10,\)$/);
+  });
+
+  test("forward refuses a batch of no rows, whose mean loss would be NaN", () => {
+    const layer = new SoftmaxWithLoss();
+    expect(() => layer.forward(zeros([0, 10]), zeros([0]))).toThrow(/^SoftmaxWithLoss\.forward: x must have at least one row, got \(0, 10\)$/);
+    expect(() => layer.forward(zeros([0, 10]), zeros([0, 10]))).toThrow(ShapeError);
+    expect(layer.loss).toBeUndefined();
+    expect(() => layer.backward()).toThrow(/^SoftmaxWithLoss\.backward: called before forward$/);
   });
 
   test("toString", () => {

@@ -16,7 +16,8 @@ import {
   type Optimizer,
   type TrainerOptions,
 } from "../../src";
-import { bitsOf } from "../helpers";
+import { MAX_NORM_GROWTH } from "../../src/training/trainer";
+import { bitsOf, valuesOf } from "../helpers";
 
 const DIM = 8;
 const CLASSES = 3;
@@ -386,3 +387,240 @@ describe("Trainer", () => {
     expect(u.iteration).toBeLessThan(10);
   });
 });
+
+/** The L2 norm of all of a net's parameters, summed here in plain JS. */
+function normOf(net: Net): number {
+  let squares = 0;
+  for (const p of Object.values(net.params)) for (const v of valuesOf(p)) squares += v * v;
+  return Math.sqrt(squares);
+}
+
+/** The DivergedError that running `t` throws. */
+async function divergence(t: Trainer): Promise<DivergedError> {
+  try {
+    await t.run();
+  } catch (error) {
+    if (error instanceof DivergedError) return error;
+    throw error;
+  }
+  throw new Error("expected the run to diverge");
+}
+
+/** The two numbers of "grew from A to B". */
+function grewFromTo(message: string): [number, number] {
+  const match = /grew from (\S+) to (\S+) by/.exec(message);
+  if (!match) throw new Error(`no "grew from ... to ..." in ${message}`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+describe("Trainer refuses what it cannot train on", () => {
+  test("an empty training set or test set", () => {
+    const { train, test: testSet } = data();
+    const empty = new Rows(new Float64Array(0), new Int32Array(0));
+    const net = new TwoLayerNet(DIM, 4, CLASSES);
+    expect(() => new Trainer(net, new SGD(0.1), empty, testSet, { batchSize: 1, iters: 1 })).toThrow(/^Trainer: the training set is empty, expected at least one sample$/);
+    expect(() => new Trainer(net, new SGD(0.1), train, empty, { batchSize: 1, iters: 1 })).toThrow(/^Trainer: the test set is empty, expected at least one sample$/);
+    expect(() => new Trainer(net, new SGD(0.1), train, empty, { batchSize: 1, iters: 1 })).toThrow(RangeError);
+  });
+
+  test("a seed that Random would refuse", () => {
+    expect(() => trainer({ seed: 2.5 })).toThrow(/^Trainer: seed must be an integer or a non-empty string, got 2\.5$/);
+    expect(() => trainer({ seed: "" })).toThrow(/^Trainer: seed must be an integer or a non-empty string, got ""$/);
+    expect(trainer({ seed: "run-7" }).config.seed).toBe("run-7");
+  });
+});
+
+describe("Trainer stops a run that diverges, and names the likely cause", () => {
+  test("weights blown up while the loss stays finite: the norm, by the step that grew it, blamed on the learning rate", async () => {
+    const t = trainer({ lr: 1e6 });
+    const start = normOf(t.net);
+    const error = await divergence(t);
+    expect(error.reason).toBe("norm");
+    expect(error.message).toMatch(/^the weights' norm grew from \S+ to \S+ by iteration \d+; training stopped there, try a learning rate smaller than 1000000$/);
+    expect(error.message).toContain(`by iteration ${error.iteration};`);
+    // the steps it took all had a finite loss: a check of the loss alone would have gone on
+    expect(t.iteration).toBe(error.iteration);
+    expect(t.history.loss).toHaveLength(t.iteration);
+    expect(t.history.loss.every(Number.isFinite)).toBe(true);
+    // the loss of the step whose update grew them
+    expect(error.loss).toBe(t.history.loss[error.iteration - 1]);
+    // the two norms it names are the weights' at the start and now, to its two digits
+    const [from, to] = grewFromTo(error.message);
+    expect(Math.abs(from - start) / start).toBeLessThan(0.05);
+    expect(Math.abs(to - normOf(t.net)) / normOf(t.net)).toBeLessThan(0.05);
+    expect(normOf(t.net)).toBeGreaterThan(MAX_NORM_GROWTH * Math.max(start, 1));
+  });
+
+  test("the growth of the last step's update is caught too", async () => {
+    const t = trainer({ lr: 1e6, iters: 2 });
+    const error = await divergence(t);
+    expect(error.reason).toBe("norm");
+    expect(error.message).toMatch(/^the weights' norm grew from \S+ to \S+ by iteration 2; training stopped there, try a learning rate smaller than 1000000$/);
+    expect(t.iteration).toBe(2);
+  });
+
+  test("weights too large from the start: the loss at step 1, before any update, blamed on the initial scale", async () => {
+    const t = trainer({ net: () => new TwoLayerNet(DIM, 8, CLASSES, { weightInitStd: 1e300, seed: 1 }) });
+    const before = weightBits(t);
+    const error = await divergence(t);
+    expect(error.reason).toBe("loss");
+    expect(error.message).toMatch(/^the loss became (NaN|Infinity) at iteration 1, before any update: the initial weights are too large \(weight init std 1e\+300\?\)$/);
+    expect([error.iteration, t.iteration]).toEqual([1, 0]);
+    expect(weightBits(t)).toEqual(before);
+  });
+
+  test("initial weights that are not finite are named", async () => {
+    const t = trainer();
+    t.net.params.W2.set([1, 2], NaN);
+    const error = await divergence(t);
+    expect(error.message).toMatch(/^the loss became NaN at iteration 1, before any update: the initial weights are not finite \(W2 holds NaN\)$/);
+  });
+
+  test("a gradient that is not finite: refused before the first update, named after a later one", async () => {
+    for (const [at, message] of [
+      [1, /^the gradient of b1 became Infinity at iteration 1, before any update: the initial weights are too large \(weight init std 0\.1\?\)$/],
+      [3, /^the gradient of b1 became Infinity at iteration 3; training stopped there, try a learning rate smaller than 0\.1$/],
+    ] as const) {
+      const t = trainer();
+      const gradient = t.net.gradient.bind(t.net);
+      let calls = 0;
+      // the loss stays finite: only the gradient goes wrong, as when a backward overflows
+      vi.spyOn(t.net, "gradient").mockImplementation((x, y) => {
+        const grads = gradient(x, y);
+        if (++calls === at) grads.b1 = grads.b1.add(Infinity);
+        return grads;
+      });
+      const before = weightBits(t);
+      const error = await divergence(t);
+      expect(error.reason).toBe("gradient");
+      expect(error.message).toMatch(message);
+      expect(error.iteration).toBe(at);
+      if (at === 1) {
+        expect(t.iteration).toBe(0);
+        expect(weightBits(t)).toEqual(before);
+      } else {
+        expect(t.iteration).toBe(at);
+      }
+    }
+  });
+
+  test("an update that leaves a weight that is not finite, from finite gradients", async () => {
+    class Overflowing extends SGD {
+      steps = 0;
+      override update(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
+        super.update(params, grads);
+        if (++this.steps === 2) params.W1.set([0, 0], 1e308 * 10);
+      }
+    }
+    const t = trainer({ optimizer: () => new Overflowing(0.1) });
+    const error = await divergence(t);
+    expect(error.reason).toBe("weight");
+    expect(error.message).toMatch(/^a weight of W1 became Infinity in the update of iteration 2; training stopped there, try a learning rate smaller than 0\.1$/);
+    expect([error.iteration, t.iteration, t.history.loss.length]).toEqual([2, 2, 2]);
+    // stopped before the evaluation after step 2 could read the broken weights
+    expect(t.history.evalIterations).toEqual([]);
+  });
+
+  test("an optimizer without a learning rate gets no hint", async () => {
+    class Unnamed extends SGD {
+      override spec() {
+        return { type: "Unnamed" };
+      }
+    }
+    const error = await divergence(trainer({ optimizer: () => new Unnamed(1e200) }));
+    expect(error.message).toMatch(/^the loss became (NaN|Infinity) at iteration \d+; training stopped there$/);
+  });
+
+  test("a normal run is the very run without the checks: the same weights, bit for bit, as a hand-written loop", async () => {
+    const t = trainer({ sampling: "replace", iters: 30 });
+    await t.run();
+    // the same steps by hand: batches drawn as the trainer draws them, backprop, SGD, and nothing else
+    const { train } = data();
+    const net = new TwoLayerNet(DIM, 8, CLASSES, { weightInitStd: 0.1, seed: 1 });
+    const sgd = new SGD(0.1);
+    const rng = new Random("1/batches");
+    const losses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const { x, t: labels } = train.batch(rng.choice(train.length, 10));
+      sgd.update(net.params, net.gradient(x, labels));
+      losses.push(net.lastLoss as number);
+    }
+    expect(Object.values(net.params).map((p) => bitsOf(p))).toEqual(weightBits(t));
+    expect(t.history.loss).toEqual(losses);
+  });
+});
+
+describe("Trainer.restore checks every field before it changes anything", () => {
+  /** A trainer stopped at step 17 (mid-epoch, after an evaluation at 10) and its state, with a fresh trainer to restore into. */
+  async function saved(sampling: "shuffle" | "replace" = "shuffle"): Promise<{ state: Record<string, any>; fresh: Trainer }> {
+    const first = trainer({ sampling });
+    await first.run({ shouldStop: () => first.iteration >= 17 });
+    return { state: first.state() as Record<string, any>, fresh: trainer({ sampling }) };
+  }
+
+  const cases: [string, (s: Record<string, any>) => unknown, RegExp][] = [
+    ["not a record", () => 3, /^Trainer\.restore: the state must be a record as Trainer\.state\(\) gives, got 3$/],
+    ["iteration past iters", (s) => ({ ...s, iteration: 41 }), /^Trainer\.restore: iteration must be an integer in \[0, 40\], got 41$/],
+    ["a fractional iteration", (s) => ({ ...s, iteration: 16.5 }), /^Trainer\.restore: iteration must be an integer in \[0, 40\], got 16\.5$/],
+    ["no iteration", ({ iteration: _, ...s }) => s, /^Trainer\.restore: iteration must be an integer in \[0, 40\], got undefined$/],
+    ["a negative cursor", (s) => ({ ...s, cursor: -1 }), /^Trainer\.restore: cursor must be an integer in \[0, 120\], got -1$/],
+    ["a cursor past the set", (s) => ({ ...s, cursor: 121 }), /^Trainer\.restore: cursor must be an integer in \[0, 120\], got 121$/],
+    ["an order that is not a tensor", (s) => ({ ...s, order: [1, 2] }), /^Trainer\.restore: order must be null or a tensor of the 120 sample indices, got \[1,2\]$/],
+    ["an order of two dimensions", (s) => ({ ...s, order: s.order.reshape(60, 2) }), /^Trainer\.restore: order must be a 1-d tensor of the 120 sample indices, got \(60, 2\)$/],
+    ["an order with a repeated sample", (s) => ({ ...s, order: withEntry(s.order, 5, s.order.get(4)) }), /^Trainer\.restore: order\[5\] = \d+ repeats a sample, expected a permutation of 0\.\.119$/],
+    ["an order with a sample out of range", (s) => ({ ...s, order: withEntry(s.order, 7, 120) }), /^Trainer\.restore: order\[7\] = 120 is not a sample index in \[0, 120\)$/],
+    ["an order with a fraction", (s) => ({ ...s, order: withEntry(s.order, 0, 0.5) }), /^Trainer\.restore: order\[0\] = 0\.5 is not a sample index in \[0, 120\)$/],
+    ["an rng that is not a generator's state", (s) => ({ ...s, rng: { prng: { c: 1, s0: 0.5, s1: 7, s2: 0.5 }, spare: null } }), /^Trainer\.restore: rng\.prng\.s1 must be a number in \[0, 1\), got 7$/],
+    ["no rng", (s) => ({ ...s, rng: null }), /^Trainer\.restore: rng must be \{ prng: \{ c, s0, s1, s2 \}, spare \} as Random\.state\(\) gives, got null$/],
+    ["no history", (s) => ({ ...s, history: [] }), /^Trainer\.restore: history must be a record of loss, evalIterations, trainAcc, testAcc, got \[\]$/],
+    ["a loss per step short", (s) => ({ ...s, history: { ...s.history, loss: s.history.loss.slice(1) } }), /^Trainer\.restore: history\.loss must hold 17 losses, one per step taken, got 16$/],
+    ["a loss that is not finite", (s) => ({ ...s, history: { ...s.history, loss: [...s.history.loss.slice(0, 16), NaN] } }), /^Trainer\.restore: history\.loss\[16\] must be a finite number, got NaN$/],
+    ["a loss that is a string", (s) => ({ ...s, history: { ...s.history, loss: ["1", ...s.history.loss.slice(1)] } }), /^Trainer\.restore: history\.loss\[0\] must be a finite number, got "1"$/],
+    ["evaluations past the step", (s) => ({ ...s, history: { ...s.history, evalIterations: [20] } }), /^Trainer\.restore: history\.evalIterations must be increasing step numbers in \[1, 17\], got \[20\]$/],
+    ["a metric with a value missing", (s) => ({ ...s, history: { ...s.history, testAcc: [] } }), /^Trainer\.restore: history\.testAcc must hold 1 values, one per evaluation in evalIterations, got 0$/],
+    ["a metric that is not a list", (s) => ({ ...s, history: { ...s.history, trainAcc: 0.5 } }), /^Trainer\.restore: history\.trainAcc must be a list of values, one per evaluation in evalIterations, got 0\.5$/],
+    ["a metric value that is not finite", (s) => ({ ...s, history: { ...s.history, trainAcc: [Infinity] } }), /^Trainer\.restore: history\.trainAcc\[0\] must be a finite number, got Infinity$/],
+    ["a metric the config does not name", (s) => ({ ...s, history: { ...s.history, trainMae: [0.1] } }), /^Trainer\.restore: history has trainMae, which the metrics \(acc\) do not record$/],
+    ["a negative elapsedMs", (s) => ({ ...s, elapsedMs: -1 }), /^Trainer\.restore: elapsedMs must be a finite number of milliseconds >= 0, got -1$/],
+    ["an elapsedMs of NaN", (s) => ({ ...s, elapsedMs: NaN }), /^Trainer\.restore: elapsedMs must be a finite number of milliseconds >= 0, got NaN$/],
+  ];
+
+  test.each(cases)("refuses %s, and changes nothing", async (_, doctor, message) => {
+    const { state, fresh } = await saved();
+    const before = structuredClone(fresh.state());
+    expect(() => fresh.restore(doctor(state) as never)).toThrow(message);
+    expect(() => fresh.restore(doctor(state) as never)).toThrow(RangeError);
+    expect(fresh.state()).toEqual(before);
+    // and the state as saved still restores
+    fresh.restore(state as never);
+    expect(fresh.iteration).toBe(17);
+  });
+
+  test("a drawn-with-replacement run has no order, and its cursor stays 0", async () => {
+    const { state, fresh } = await saved("replace");
+    expect([state.order, state.cursor]).toEqual([null, 0]);
+    fresh.restore(state as never);
+    expect(() => fresh.restore({ ...state, rng: { ...state.rng, spare: "x" } } as never)).toThrow(/^Trainer\.restore: rng\.spare must be a finite number or null, got "x"$/);
+  });
+
+  test("a state that passes the checks resumes bit for bit, restored straight from state()", async () => {
+    const reference = trainer();
+    await reference.run();
+    const first = trainer();
+    await first.run({ shouldStop: () => first.iteration >= 17 });
+    // a TwoLayerNet with SGD keeps nothing but its weights and the trainer's state
+    const second = trainer();
+    for (const [name, p] of Object.entries(first.net.params)) second.net.params[name].assign(p);
+    second.restore(first.state());
+    await second.run();
+    expect(weightBits(second)).toEqual(weightBits(reference));
+    expect(second.history).toEqual(reference.history);
+  });
+});
+
+/** A copy of the 1-d tensor `x` with x[i] = value. */
+function withEntry(x: Tensor, i: number, value: number): Tensor {
+  const out = x.copy();
+  out.set([i], value);
+  return out;
+}
