@@ -22,6 +22,7 @@ export { Trainer, DivergedError, metricsOf, type TrainerConfig, type TrainerOpti
 export { evaluateMetrics, predictions, type BatchSource } from "./training/batch-source";
 export { accuracy, meanAbsoluteError, meanSquaredError, METRICS, metricOf, metricSpec, metricKey, countCorrect, type Metric, type MetricSpec } from "./training/metrics";
 export { cloneState, type State } from "./training/state";
-export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION, type FileHeader, type ArrayEntry, type StoredArray } from "./files/array-file";
+export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION, READABLE_VERSIONS, type FileHeader, type ArrayEntry, type StoredArray } from "./files/array-file";
+export { crc32 } from "./files/crc32";
 export { encodeModel, decodeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model";
 export { encodeCheckpoint, decodeCheckpoint, resumeTrainer, type Checkpoint } from "./files/checkpoint";

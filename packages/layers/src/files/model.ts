@@ -2,11 +2,11 @@ import { Tensor, formatShape, sizeOf, type DType } from "@backprop/core";
 import { Net, buildContext, type NetSpec } from "../nets/net";
 import { TwoLayerNet } from "../nets/two-layer-net";
 import { ModelFileError, decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "./array-file";
-import { failFor, stateFromJson, stateToJson, type StoredArrays } from "./state-arrays";
+import { arrayRefs, failFor, stateFromJson, stateToJson, type StoredArrays } from "./state-arrays";
 
 const PARAM_SLACK = 1e6;
 
-/** What a model file says of its net, beside the arrays (version 2). */
+/** What a model file says of its net, beside the arrays (versions 2 and 3). */
 export interface ModelHeader extends FileHeader {
   /** The net's layers in order with their types, options and parameter names, and its loss. */
   architecture: NetSpec;
@@ -42,7 +42,7 @@ export function encodeModel(net: Net, meta: ModelMeta = {}): Uint8Array {
 
 /**
  * Rebuilds the net of a model file's (or a checkpoint's) bytes, from any version, checking the architecture and
- * every parameter's shape. Fails with a ModelFileError that names the file (`name`) and what is wrong.
+ * every parameter's shape and values. Fails with a ModelFileError that names the file (`name`) and what is wrong.
  */
 export function decodeModel(bytes: Uint8Array, name: string, where = "loadModel"): { net: Net; header: ModelHeader; arrays: Map<string, StoredArray> } {
   const { header, arrays } = decodeArrayFile(bytes, name, { where });
@@ -51,12 +51,12 @@ export function decodeModel(bytes: Uint8Array, name: string, where = "loadModel"
   return { net: netOfFile(header, arrays, fail), header: header as ModelHeader, arrays };
 }
 
-/** The net that a decoded model or checkpoint file holds, of either version. */
+/** The net that a decoded model or checkpoint file holds, of any version: loadModel and loadCheckpoint both build it here. */
 export function netOfFile(header: FileHeader, arrays: Map<string, StoredArray>, fail: (what: string) => never): Net {
   return header.version === 1 ? twoLayerNetV1(header, arrays, fail) : netOf(header, arrays, fail);
 }
 
-/** The net of a version 2 header and its arrays. */
+/** The net of a version 2 or 3 header and its arrays. */
 function netOf(header: FileHeader, arrays: Map<string, StoredArray>, fail: (what: string) => never): Net {
   const spec = header.architecture as NetSpec | undefined;
   if (typeof spec?.name !== "string" || !Array.isArray(spec.layers) || typeof spec.loss?.type !== "string") {
@@ -66,8 +66,11 @@ function netOf(header: FileHeader, arrays: Map<string, StoredArray>, fail: (what
   if (dtype !== "float64" && dtype !== "float32") fail(`has dtype ${JSON.stringify(dtype)}, expected "float64" or "float32"`);
   const shapes = new Map(header.arrays.map((a) => [a.name, a.shape]));
   // every parameter comes from the file: a build that would allocate far more than it holds (twice, and a million
-  // elements of slack, so that a smaller mistake still gets its precise message below) is a corrupt header
-  let budget = 2 * header.arrays.reduce((n, a) => n + sizeOf(a.shape), 0) + PARAM_SLACK;
+  // elements of slack, so that a smaller mistake still gets its precise message below) is a corrupt header. A
+  // checkpoint's optimizer and trainer arrays do not count, so that a net is built from a checkpoint exactly when
+  // it would be from a model file of its own
+  const others = new Set(arrayRefs(header.checkpoint));
+  let budget = 2 * header.arrays.reduce((n, a) => n + (others.has(a.name) ? 0 : sizeOf(a.shape)), 0) + PARAM_SLACK;
   const fresh = buildContext(dtype);
   const context = {
     ...fresh,
@@ -90,6 +93,7 @@ function netOf(header: FileHeader, arrays: Map<string, StoredArray>, fail: (what
     if (!data || !shape) return fail(`has no ${param}, expected one of shape ${formatShape(p.shape)}`);
     if (data instanceof Int32Array) fail(`has ${param} as int32, expected float64 or float32`);
     if (shape.length !== p.ndim || shape.some((n, d) => n !== p.shape[d])) fail(`has ${param} of shape ${formatShape(shape)}, expected ${formatShape(p.shape)} for ${net}`);
+    checkFinite(param, data, fail);
     p.assign(Tensor.fromData(data as Float64Array | Float32Array, shape));
   }
   try {
@@ -115,6 +119,7 @@ function twoLayerNetV1(header: FileHeader, arrays: Map<string, StoredArray>, fai
     if (entry.shape.length !== shape.length || entry.shape.some((n, d) => n !== shape[d])) {
       fail(`has ${param} of shape ${formatShape(entry.shape)}, expected ${formatShape(shape)} for TwoLayerNet(${inputSize} -> ${hiddenSize} -> ${outputSize})`);
     }
+    checkFinite(param, arrays.get(param) as StoredArray, fail);
   }
   // files from before dtype was recorded hold float64 nets
   const dtype = (header.dtype as DType | undefined) ?? "float64";
@@ -123,4 +128,10 @@ function twoLayerNetV1(header: FileHeader, arrays: Map<string, StoredArray>, fai
   const net = new TwoLayerNet(inputSize, hiddenSize, outputSize, { dtype });
   for (const [param, shape] of Object.entries(expected)) net.params[param].assign(Tensor.fromData(arrays.get(param) as Float64Array, shape));
   return net;
+}
+
+/** Throws unless every value of parameter `param` is a finite number, naming the first that is not. */
+function checkFinite(param: string, data: StoredArray, fail: (what: string) => never): void {
+  const i = data.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) fail(`has ${param} with a non-finite value (${data[i]} at index ${i})`);
 }

@@ -38,6 +38,14 @@ export function stateFromJson(json: unknown, arrays: Map<string, StoredArray>, s
   return json as State;
 }
 
+/** The names of the arrays that a header's JSON refers to, anywhere in it. */
+export function arrayRefs(json: unknown): string[] {
+  if (Array.isArray(json)) return json.flatMap(arrayRefs);
+  if (json === null || typeof json !== "object") return [];
+  const ref = (json as Partial<ArrayRef>).$array;
+  return typeof ref === "string" ? [ref] : Object.values(json).flatMap(arrayRefs);
+}
+
 /** A ModelFileError thrower for one file. */
 export function failFor(where: string, name: string): (what: string) => never {
   return (what: string): never => {

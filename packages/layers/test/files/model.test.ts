@@ -17,7 +17,7 @@ import {
 } from "../../src";
 import { loadModel, saveModel } from "../../src/node";
 import { bitsOf, useTempDir } from "../helpers";
-import { readArrayFile, writeArrayFile } from "./file-helpers";
+import { legacyBytes, readArrayFile, writeArrayFile } from "./file-helpers";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const V1_ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };
@@ -33,12 +33,9 @@ function decodeError(bytes: Uint8Array, name = "bad.bpm"): ModelFileError {
   throw new Error(`decodeModel(${name}) did not throw`);
 }
 
-/** A file's bytes as version 1 wrote them: the same layout, with version 1 in the header. */
+/** A file's bytes as version 1 wrote them: no checksums, version 1 in the header. */
 function v1Bytes(header: Record<string, unknown>, arrays: Record<string, { shape: number[]; data: StoredArray }>): Uint8Array {
-  const bytes = Buffer.from(encodeArrayFile("model", header, arrays));
-  const at = bytes.indexOf('"version":2');
-  bytes.write('"version":1', at);
-  return bytes;
+  return legacyBytes(encodeArrayFile("model", header, arrays), 1);
 }
 
 /** The arrays of a 6-4-3 TwoLayerNet, with `changes` put in (undefined removes one). */
@@ -64,7 +61,7 @@ function withBatchNorm(dtype: "float64" | "float32" = "float64"): MultiLayerNetE
 
 const allBits = (net: Net): Record<string, bigint[]> => Object.fromEntries(Object.entries(net.params).map(([k, p]) => [k, bitsOf(p.astype("float64"))]));
 
-describe("model files, version 2", () => {
+describe("model files, version 3", () => {
   const dir = useTempDir("model");
 
   test("a MultiLayerNetExtend round-trips: weights, BatchNorm's running statistics and inference scores, bit for bit", () => {
@@ -103,7 +100,7 @@ describe("model files, version 2", () => {
   test("the header lists the layers in order, the loss, the arrays by name, and the state's tensors by reference", () => {
     const net = withBatchNorm();
     const { header } = readArrayFile(writeModel(net, join(dir(), "net.bpm")), "model");
-    expect(header.version).toBe(2);
+    expect(header.version).toBe(3);
     expect(header.dtype).toBe("float64");
     expect((header.architecture as { layers: { name: string; type: string }[] }).layers.map((l) => `${l.name}:${l.type}`)).toEqual([
       "Affine1:Affine", "BatchNorm1:BatchNormalization", "Activation_function1:Relu", "Dropout1:Dropout",
@@ -193,6 +190,30 @@ describe("model files, version 2", () => {
       expect(decodeError(encodeArrayFile("model", header, { ...arrays, b3: { shape: [3], data: Int32Array.from([1, 2, 3]) } })).message).toMatch(/^loadModel: bad\.bpm has b3 as int32, expected float64 or float32$/);
     });
 
+    test("a parameter with a NaN or an infinity, by name, value and index", () => {
+      const { header, arrays } = good();
+      const b1 = Float64Array.from(arrays.b1.data);
+      b1[2] = NaN;
+      expect(decodeError(encodeArrayFile("model", header, { ...arrays, b1: { shape: [5], data: b1 } })).message).toMatch(/^loadModel: bad\.bpm has b1 with a non-finite value \(NaN at index 2\)$/);
+      const W2 = Float64Array.from(arrays.W2.data);
+      // (5, 4): row 3, column 1 is index 13
+      W2[13] = -Infinity;
+      W2[19] = Infinity;
+      expect(decodeError(encodeArrayFile("model", header, { ...arrays, W2: { shape: [5, 4], data: W2 } })).message).toMatch(/^loadModel: bad\.bpm has W2 with a non-finite value \(-Infinity at index 13\)$/);
+      const f32 = modelContents(withBatchNorm("float32"));
+      const gamma2 = Float32Array.from(f32.arrays.gamma2.data);
+      gamma2[0] = Infinity;
+      expect(decodeError(encodeArrayFile("model", f32.header, { ...f32.arrays, gamma2: { shape: [4], data: gamma2 } })).message).toMatch(/^loadModel: bad\.bpm has gamma2 with a non-finite value \(Infinity at index 0\)$/);
+    });
+
+    test("a parameter with a NaN in a file of version 2, which has no checksums", () => {
+      const { header, arrays } = good();
+      const b1 = Float64Array.from(arrays.b1.data);
+      b1[4] = NaN;
+      const bytes = legacyBytes(encodeArrayFile("model", header, { ...arrays, b1: { shape: [5], data: b1 } }), 2);
+      expect(decodeError(bytes).message).toMatch(/^loadModel: bad\.bpm has b1 with a non-finite value \(NaN at index 4\)$/);
+    });
+
     test("a dtype other than float64 or float32", () => {
       const { header, arrays } = good();
       expect(decodeError(encodeArrayFile("model", { ...header, dtype: "float16" }, arrays)).message).toMatch(/^loadModel: bad\.bpm has dtype "float16", expected "float64" or "float32"$/);
@@ -221,6 +242,34 @@ describe("model files, version 2", () => {
       expect(decodeError(encodeArrayFile("history", header, arrays), "h.bpm").message).toMatch(/^loadModel: h\.bpm is a history file, expected a model or a checkpoint$/);
       expect(() => loadModel(join(dir(), "nowhere.bpm"))).toThrow(/^loadModel: .*nowhere\.bpm does not exist$/);
     });
+  });
+});
+
+describe("model files, version 2 (any net, no checksums)", () => {
+  test("a file written by version 2 loads as the net it holds: weights, running statistics and scores, bit for bit", () => {
+    // fixtures/v2-batchnorm.bpm: encodeModel(withBatchNorm(), { training: { note: "version 2" } }) of version 2
+    const bytes = readFileSync(new URL("v2-batchnorm.bpm", FIXTURES));
+    // version 2's layout: the header right after its length at 12, then 110 float64s: W1 b1 gamma1 beta1 (30 + 3 * 5),
+    // W2 b2 gamma2 beta2 (20 + 3 * 4), W3 b3 (12 + 3) and the running statistics (5 + 5 + 4 + 4)
+    expect(bytes.toString("latin1", 12, 13)).toBe("{");
+    expect(12 + bytes.readUInt32LE(8) + 110 * 8).toBe(bytes.length);
+    const { net, header } = decodeModel(bytes, "v2-batchnorm.bpm");
+    expect(header.version).toBe(2);
+    expect(header.training).toEqual({ note: "version 2" });
+    const expected = withBatchNorm();
+    expect(String(net)).toBe(String(expected));
+    expect(allBits(net)).toEqual(allBits(expected));
+    for (const name of ["BatchNorm1", "BatchNorm2"]) {
+      const [a, b] = [expected.layers.get(name) as BatchNormalization, net.layers.get(name) as BatchNormalization];
+      expect(bitsOf(b.runningMean), name).toEqual(bitsOf(a.runningMean));
+      expect(bitsOf(b.runningVar), name).toEqual(bitsOf(a.runningVar));
+    }
+    const x = rand([7, 6], new Random("x"));
+    expect(bitsOf(net.predict(x))).toEqual(bitsOf(expected.predict(x)));
+    // saved again, it is version 3, with the same weights
+    const again = encodeModel(net);
+    expect(decodeModel(again, "again.bpm").header.version).toBe(3);
+    expect(allBits(decodeModel(again, "again.bpm").net)).toEqual(allBits(net));
   });
 });
 
@@ -260,6 +309,11 @@ describe("model files, version 1 (chapter 5's TwoLayerNet)", () => {
         /^loadModel: bad\.bpm has W1 of shape \(6, 5\), expected \(6, 4\) for TwoLayerNet\(6 -> 4 -> 3\)$/,
       );
       expect(decodeError(v1Bytes(header, v1Arrays({ b1: { shape: [4], data: Int32Array.from([1, 2, 3, 4]) } }))).message).toMatch(/^loadModel: bad\.bpm has b1 as int32, expected float64$/);
+    });
+
+    test("a NaN in b1", () => {
+      const header = { architecture: V1_ARCHITECTURE, dtype: "float64" };
+      expect(decodeError(v1Bytes(header, v1Arrays({ b1: { shape: [4], data: Float64Array.from([0, NaN, 0, 0]) } }))).message).toMatch(/^loadModel: bad\.bpm has b1 with a non-finite value \(NaN at index 1\)$/);
     });
 
     test("sizes far larger than the weights, before allocating a network of that size", () => {

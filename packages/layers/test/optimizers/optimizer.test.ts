@@ -225,6 +225,26 @@ describe("settings out of range are refused, naming the optimizer and the settin
   });
 });
 
+describe("a spec's settings are checked through OPTIMIZERS.fromSpec as the constructor checks them (a checkpoint's spec)", () => {
+  // every optimizer's lr, and each fraction of the ones that have one, with the value as the message shows it
+  const badLr: [unknown, string][] = [[-0.1, "-0\\.1"], [0, "0"], [NaN, "NaN"], [Infinity, "Infinity"], ["0.1", '"0\\.1"'], [null, "null"], [true, "true"]];
+  const badFraction: [unknown, string][] = [["0.9", '"0\\.9"'], [1, "1"], [-0.1, "-0\\.1"], [1.5, "1\\.5"], [NaN, "NaN"], [null, "null"]];
+  const lrCases = OPTIMIZERS.types.flatMap((type) => badLr.map(([value, shown]): [string, unknown, string] => [type, value, shown]));
+  test.each(lrCases)("%s with lr %s", (type, lr, shown) => {
+    const make = (): unknown => OPTIMIZERS.fromSpec({ type, lr }, undefined);
+    expect(make).toThrow(new RegExp(`^${type}: lr must be a positive number, got ${shown}$`));
+    expect(make).toThrow(RangeError);
+  });
+
+  const fractions: [string, string][] = [["Momentum", "momentum"], ["Nesterov", "momentum"], ["RMSprop", "decayRate"], ["Adam", "beta1"], ["Adam", "beta2"]];
+  const fractionCases = fractions.flatMap(([type, name]) => badFraction.map(([value, shown]): [string, string, unknown, string] => [type, name, value, shown]));
+  test.each(fractionCases)("%s with %s %s", (type, name, value, shown) => {
+    const make = (): unknown => OPTIMIZERS.fromSpec({ type, lr: 0.01, [name]: value }, undefined);
+    expect(make).toThrow(new RegExp(`^${type}: ${name} must be a number in \\[0, 1\\), got ${shown}$`));
+    expect(make).toThrow(RangeError);
+  });
+});
+
 describe("spec() rebuilds the same optimizer through OPTIMIZERS", () => {
   const strings: Record<string, string> = {
     SGD: "SGD(lr 0.1)",
