@@ -1,7 +1,7 @@
 export { loadMnist, type LoadMnistOptions, type Mnist, type MnistShapeOptions } from "./mnist";
 export { ImageDataset, type ImageOptions } from "./image-dataset";
 export { DataError } from "./data-error";
-export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, loadIdxDirectory, type Idx, type IdxImages } from "./idx";
+export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, readIdxImages, readIdxLabels, loadIdxDirectory, loadIdxTestSet, type Idx, type IdxImages } from "./idx";
 export type { Cell, RawTable, Task, FeatureColumn, TargetColumn, TableSchema } from "./table/types";
 export { parseCsv, parseJsonTable, parseTable, recordsTable, type ParseOptions } from "./table/parse";
 export { DEFAULT_MISSING, isMissing, numberOf, textOf } from "./table/columns";

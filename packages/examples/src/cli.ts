@@ -1,5 +1,7 @@
+import { AllocationError, BackendError } from "@backprop/core";
 import { DataError, loadMnist } from "@backprop/datasets";
 import { ModelFileError } from "@backprop/layers";
+import { FileWriteError } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args";
 import { benchCommand } from "./bench-command";
 import { demoCommand } from "./demo-command";
@@ -72,8 +74,9 @@ export async function run(argv: string[], out: Output): Promise<number> {
         throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, gradcheck, demo, bench)`);
     }
   } catch (error) {
-    // bad input: flags, data files, model files
-    if (error instanceof UsageError || error instanceof DataError || error instanceof ModelFileError) {
+    // bad input: flags, data files, model files; a file that cannot be written, a net too large, a kernel that
+    // cannot be loaded
+    if (error instanceof UsageError || error instanceof DataError || error instanceof ModelFileError || error instanceof FileWriteError || error instanceof AllocationError || error instanceof BackendError) {
       out.stderr(`${error.message}\n`);
       return 2;
     }

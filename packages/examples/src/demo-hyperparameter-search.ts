@@ -62,7 +62,7 @@ export const hyperparameterSearchDemo: Demo = {
     const draws = new Random(`${seed}/trials`);
     const build = (weightDecayLambda: number, netSeed: string) => new MultiLayerNet(mnist.train.imageSize, BOOK.hidden, mnist.train.classes, { weightDecayLambda, seed: netSeed });
     // the net as it prints, without a trial's weight decay
-    out.stdout(`${trials} trials of ${build(0, "")} on ${train.length} train + ${val.length} validation of the first ${digits.length} of ${describeData(data, mnist)}: SGD, batch ${BOOK.batchSize} drawn with replacement, ${epochs} epochs, seed ${seed}\n`);
+    out.stdout(`${trials} trials of ${build(0, "header")} on ${train.length} train + ${val.length} validation of the first ${digits.length} of ${describeData(data, mnist)}: SGD, batch ${BOOK.batchSize} drawn with replacement, ${epochs} epochs, seed ${seed}\n`);
     out.stdout(`accuracy after update ${steps}, the book's last measurement (epoch ${epochs - 1}):\n\n`);
     const results: Trial[] = [];
     const width = String(trials).length;

@@ -1,9 +1,9 @@
 import { zeros } from "@backprop/core";
-import { DataError, checkSchema, inputSize, type TableDataset, type TableSchema } from "@backprop/datasets";
+import { DataError, checkSchema, inputSize, loadIdxTestSet, type TableDataset, type TableSchema } from "@backprop/datasets";
 import { evaluateMetrics, meanAbsoluteError, meanSquaredError, predictions, type BatchSource, type Metric, type ModelHeader, type Net } from "@backprop/layers";
 import { loadModel } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args";
-import { dataSource, describeData, loadData, type DataSource, type ImageSource } from "./data";
+import { dataSource, loadData, type DataSource, type ImageSource } from "./data";
 import type { Output } from "./output";
 import { readRowsToEvaluate } from "./table-rows";
 import { PENGUINS_DATASET, reloadTableSource, round, type TableSource } from "./table-data";
@@ -51,22 +51,23 @@ export function evaluateCommand(argv: string[], out: Output): number {
   if (recorded?.source === "table") return evaluateTable(net, v.model, recorded, path, nonNegativeInt(CMD, "skip-lines", v["skip-lines"], 0), v.json === true, out);
   if (v["skip-lines"] !== undefined) throw new UsageError(`${CMD}: --skip-lines is for a table, and ${v.model} was trained on images`);
   const data = path !== undefined ? dataSource(path) : ((recorded as ImageSource | undefined) ?? dataSource(undefined));
-  const mnist = loadData(data);
+  // only the test files: a training file that evaluation never reads cannot stop it
+  const test = data.source === "idx" ? loadIdxTestSet(data.dir) : loadData(data).test;
   const [inputs, outputs] = netSizes(net);
-  if (mnist.test.imageSize !== inputs || mnist.test.classes !== outputs) {
+  if (test.imageSize !== inputs || test.classes !== outputs) {
     throw new UsageError(
-      `${CMD}: the model takes ${inputs} inputs and ${outputs} classes, but the test images are ${mnist.test.rows}x${mnist.test.cols} = ${mnist.test.imageSize} pixels in ${mnist.test.classes} classes`,
+      `${CMD}: the model takes ${inputs} inputs and ${outputs} classes, but the test images are ${test.rows}x${test.cols} = ${test.imageSize} pixels in ${test.classes} classes`,
     );
   }
-  const confusion = confusionMatrix(net, mnist.test);
+  const confusion = confusionMatrix(net, test);
   const correct = confusion.reduce((sum, row, k) => sum + row[k], 0);
-  const accuracy = correct / mnist.test.length;
+  const accuracy = correct / test.length;
   if (v.json) {
-    out.stdout(`${JSON.stringify({ model: v.model, data, testSize: mnist.test.length, correct, accuracy, confusion })}\n`);
+    out.stdout(`${JSON.stringify({ model: v.model, data, testSize: test.length, correct, accuracy, confusion })}\n`);
     return 0;
   }
-  out.stdout(`${net} from ${v.model} on the ${describeData(data, mnist, true)}\n`);
-  printAccuracy(out, accuracy, correct, mnist.test.length, confusion, confusion.map((_, k) => String(k)));
+  out.stdout(`${net} from ${v.model} on the ${data.source === "idx" ? `${test.length} test images from ${data.dir}` : `${test.length} test digits (embedded)`}\n`);
+  printAccuracy(out, accuracy, correct, test.length, confusion, confusion.map((_, k) => String(k)));
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -46,7 +47,7 @@ describe("bad data folders", () => {
 
   it("a wrong magic number: labels where images belong", async () => {
     const dir = folder({ files: { "train-images-idx3-ubyte": idx([200], new Uint8Array(200)) } });
-    await expectBadInput(["train", "--data", dir], /^loadMnist: train-images-idx3-ubyte\.gz is not an IDX image file \(magic 0x00000801, expected 0x00000803\)\n$/);
+    await expectBadInput(["train", "--data", dir], /^loadMnist: train-images-idx3-ubyte\.gz is an IDX label file \(magic 0x00000801\), expected an image file \(magic 0x00000803\)\n$/);
   });
 
   it("not an IDX file at all", async () => {
@@ -108,13 +109,17 @@ describe("bad model files", () => {
 
   it("a model whose weights do not match its architecture", async () => {
     const good = readFileSync(model);
+    // version 3: magic, header length, the header's CRC-32, then the header at byte 16
     const headerLength = good.readUInt32LE(8);
-    const header = good.toString("utf8", 12, 12 + headerLength);
+    const header = good.toString("utf8", 16, 16 + headerLength);
     // claim 4 hidden units where the weights hold 3; same length, so only the check can notice
     const lying = header.replace('"outputSize":3', '"outputSize":4').replace('"inputSize":3', '"inputSize":4');
     expect(lying).not.toBe(header);
     const bad = join(dir, "lying.bp");
-    writeFileSync(bad, Buffer.concat([good.subarray(0, 12), Buffer.from(lying), good.subarray(12 + headerLength)]));
+    // a header whose checksum is made to fit, as a careful forger would: the shape check must still catch it
+    const preamble = Buffer.from(good.subarray(0, 16));
+    preamble.writeUInt32LE(crc32(Buffer.from(lying)), 12);
+    writeFileSync(bad, Buffer.concat([preamble, Buffer.from(lying), good.subarray(16 + headerLength)]));
     await expectBadInput(["evaluate", "--model", bad], /^loadModel: lying\.bp has W1 of shape \(784, 3\), expected \(784, 4\) for TwoLayerNet\(784 -> 4 -> 10, relu\)\n$/);
   });
 
@@ -128,6 +133,6 @@ describe("bad model files", () => {
     const copy = join(dir, "copy.ckpt");
     copyFileSync(model, copy);
     writeFileSync(copy, readFileSync(copy).subarray(0, 20));
-    await expectBadInput(["train", "--resume", copy], /^loadCheckpoint: copy\.ckpt is truncated: its header needs \d+ bytes, got 8\n$/);
+    await expectBadInput(["train", "--resume", copy], /^loadCheckpoint: copy\.ckpt is truncated: its header needs \d+ bytes, got 4\n$/);
   });
 });
