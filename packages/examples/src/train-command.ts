@@ -9,6 +9,7 @@ import { dataSource, loadRunData, type DataSource, type RunData } from "./data";
 import { formatMetrics, finalValues } from "./metric-format";
 import { HISTORY_FORMATS, writeHistory } from "./history-file";
 import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags";
+import { netSizes } from "./evaluate-command";
 import type { Output } from "./output";
 import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data";
 
@@ -142,7 +143,8 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   if (savePath !== undefined) checkOutput("save", savePath);
   if (historyPath !== undefined) checkOutput("history", historyPath);
   checkDistinct({ save: savePath, history: historyPath, "save's checkpoint": savePath !== undefined ? `${savePath}.ckpt` : undefined });
-  const { trainer, data: runData, runConfig } = v.resume !== undefined ? resumeRun(v) : newRun(v);
+  const { trainer, data: runData, runConfig, note } = v.resume !== undefined ? resumeRun(v) : newRun(v);
+  if (note !== undefined) out.stderr(note);
   const data = runData.source;
   // without --save a run is checkpointed only when interrupted, under a name no other run's checkpoint has
   const checkpointPath = (): string => (savePath !== undefined ? `${savePath}.ckpt` : ((v.resume as string | undefined) ?? freeCheckpointName()));
@@ -250,7 +252,7 @@ export class RunFailed extends Error {
   override name = "RunFailed";
 }
 
-type Run = { trainer: Trainer; data: RunData; runConfig: RunConfig };
+type Run = { trainer: Trainer; data: RunData; runConfig: RunConfig; note?: string };
 
 function newRun(v: FlagValues): Run {
   const d = TRAIN_DEFAULTS;
@@ -356,13 +358,20 @@ function resumeRun(v: FlagValues): Run {
   const checkpoint = loadCheckpoint(path);
   const recorded = (checkpoint.training?.config ?? {}) as Partial<RunConfig>;
   if (!checkpoint.data) throw new UsageError(`${CMD}: ${path} is a checkpoint without its data source`);
-  const data = loadRunData(resumedSource(checkpoint.data as DataSource, v.data as string | undefined), CMD);
+  const recordedData = checkpoint.data as DataSource;
+  const data = loadRunData(resumedSource(recordedData, v.data as string | undefined), CMD);
+  // another folder of images may stand in for the recorded one only with images of the same size and classes
+  const [inputs, outputs] = netSizes(checkpoint.net);
+  if (data.inputSize !== inputs || data.outputSize !== outputs) {
+    throw new UsageError(`${CMD}: ${path} trains a net of ${inputs} inputs and ${outputs} outputs, but the data it would resume on has ${data.inputSize} inputs and ${data.outputSize} ${data.task === "regression" ? "output" : "classes"}`);
+  }
+  const note = v.data !== undefined && recordedData.source === "idx" ? `${CMD}: resuming on ${resolve(v.data as string)} instead of the recorded ${recordedData.dir}: its images have the same size and classes\n` : undefined;
   try {
     const trainer = resumeTrainer(checkpoint, data.train, data.test);
     const runConfig: RunConfig = { ...recorded, data: data.source, epochs: trainer.config.iters / trainer.itersPerEpoch, optimizer: checkpoint.optimizer.spec() };
-    return { trainer, data, runConfig };
+    return { trainer, data, runConfig, note };
   } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(`${CMD}: ${path} does not fit this data: ${error.message}`);
+    if (error instanceof RangeError) throw new UsageError(`${CMD}: ${path} cannot be resumed on this data: ${error.message}`);
     throw error;
   }
 }

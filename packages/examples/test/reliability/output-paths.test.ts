@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, cliWith, useScratch } from "../helpers";
+import { cli, cliWith, useScratch, weightBytes } from "../helpers";
 
 const { scratch } = useScratch();
 const QUICK = ["train", "--iters", "3", "--hidden", "4"];
@@ -54,6 +54,27 @@ describe("output paths are checked before training", () => {
     const { code } = await cli(...QUICK, "--save", save, "--history", join(dir, "h.json"), "--quiet");
     expect(code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(["h.json", "m.bp"]);
+  });
+});
+
+describe("a model that cannot be written when training ends", () => {
+  it("leaves the finished run in its checkpoint and says how to save it elsewhere", async () => {
+    const dir = scratch();
+    const save = join(dir, "m.bp");
+    // the target becomes a folder while training: only the model's write fails, not its checkpoint's
+    const { code, stderr } = await cliWith({ onStdout: (t) => t.startsWith("epoch ") && !existsSync(save) && mkdirSync(save) }, "train", "--iters", "20", "--eval-every", "10", "--hidden", "4", "--save", save);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `backprop train: training finished, but cannot write the model: cannot write ${save}: ${save} is a directory; the finished run is in the checkpoint ${save}.ckpt; write the model elsewhere with: pnpm train --resume ${save}.ckpt --save OTHER_PATH\n`,
+    );
+    const other = join(dir, "other.bp");
+    const retry = await cli("train", "--resume", `${save}.ckpt`, "--save", other, "--json");
+    expect(retry.code).toBe(0);
+    // nothing left to train: the retry only saves, the run's 20 steps and their history
+    expect(JSON.parse(retry.stdout).history.loss).toHaveLength(20);
+    const whole = join(dir, "whole.bp");
+    await cli("train", "--iters", "20", "--eval-every", "10", "--hidden", "4", "--save", whole, "--quiet");
+    expect(weightBytes(other)).toEqual(weightBytes(whole));
   });
 });
 
