@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { gzipSync } from "node:zlib";
 import { loadModel } from "@backprop/layers/node";
 import { run, type Output } from "../src";
@@ -100,4 +100,13 @@ export function writeIdxFolder(options: { train?: number; test?: number; gzip?: 
 export function weightBytes(path: string): Record<string, Buffer> {
   const { net } = loadModel(path);
   return Object.fromEntries(Object.entries(net.params).map(([name, p]) => [name, Buffer.from(p.astype("float64").contiguousData().buffer)]));
+}
+
+/** Runs the CLI and expects what bad input gives: exit 2, nothing on stdout, one line on stderr matching `message`. */
+export async function expectRefused(args: string[], message: RegExp): Promise<void> {
+  const { code, stdout, stderr } = await cli(...args);
+  expect(stdout).toBe("");
+  expect(stderr.trimEnd()).toMatch(message);
+  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(code).toBe(2);
 }

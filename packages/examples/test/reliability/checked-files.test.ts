@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, cliWith, useScratch, writeIdxFolder } from "../helpers";
+import { cli, cliWith, useScratch, writeIdxFolder, expectRefused } from "../helpers";
 
 const { scratch } = useScratch();
 let dir: string;
@@ -36,13 +36,7 @@ function doctored(path: string, edit: (header: Record<string, any>) => void, nam
   return out;
 }
 
-async function refused(args: string[], message: RegExp): Promise<void> {
-  const { code, stdout, stderr } = await cli(...args);
-  expect(stdout).toBe("");
-  expect(stderr.trimEnd()).toMatch(message);
-  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-  expect(code).toBe(2);
-}
+const refused = expectRefused;
 
 describe("--resume checks the checkpoint", () => {
   const cases: Array<[string, (h: Record<string, any>) => void, RegExp]> = [

@@ -1,15 +1,9 @@
 // Groups 5 and 12 of the reliability issue: flags take plain decimal numbers within stated ranges, once each, and
 // a bad one is one line that names it.
 import { describe, expect, it } from "vitest";
-import { cli } from "../helpers";
+import { cli, expectRefused } from "../helpers";
 
-async function refused(args: string[], message: RegExp): Promise<void> {
-  const { code, stdout, stderr } = await cli(...args);
-  expect(stdout).toBe("");
-  expect(stderr.trimEnd()).toMatch(message);
-  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-  expect(code).toBe(2);
-}
+const refused = expectRefused;
 
 describe("numbers", () => {
   it("a step count beyond 2^31, from --epochs or --iters", async () => {

@@ -3,18 +3,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, cliWith, useScratch, weightBytes } from "../helpers";
+import { cli, cliWith, useScratch, weightBytes, expectRefused } from "../helpers";
 
 const { scratch } = useScratch();
 const QUICK = ["train", "--iters", "3", "--hidden", "4"];
 
-async function refused(args: string[], message: RegExp): Promise<void> {
-  const { code, stdout, stderr } = await cli(...QUICK, ...args);
-  expect(stdout).toBe("");
-  expect(stderr.trimEnd()).toMatch(message);
-  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
-  expect(code).toBe(2);
-}
+const refused = (args: string[], message: RegExp): Promise<void> => expectRefused([...QUICK, ...args], message);
 
 describe("output paths are checked before training", () => {
   it("--save into /proc, onto a folder, or ''", async () => {
