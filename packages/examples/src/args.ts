@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { MAX_COUNT } from "@backprop/layers";
 
 /** A mistake on the command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -10,9 +11,6 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 export interface FlagSpec {
   [flag: string]: { type: "string" | "boolean" };
 }
-
-/** The largest step count, sample count or size a flag takes: 2^31, what an Int32Array index reaches. */
-export const MAX_COUNT = 2 ** 31;
 
 /**
  * Parses `argv` against `spec`; unknown flags, a flag given twice, and arguments that are not flags where

@@ -18,7 +18,7 @@ export { OPTIMIZERS } from "./optimizers/registry";
 export { Registry, type Registered } from "./registry";
 export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient";
 export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check";
-export { Trainer, DivergedError, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation } from "./training/trainer";
+export { Trainer, DivergedError, MAX_COUNT, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation } from "./training/trainer";
 export { evaluateMetrics, predictions, type BatchSource } from "./training/batch-source";
 export { accuracy, meanAbsoluteError, meanSquaredError, METRICS, metricOf, metricSpec, metricKey, countCorrect, type Metric, type MetricSpec } from "./training/metrics";
 export { cloneState, type State } from "./training/state";

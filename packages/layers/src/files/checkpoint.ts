@@ -5,8 +5,8 @@ import type { Optimizer, OptimizerSpec } from "../optimizers/optimizer";
 import { OPTIMIZERS } from "../optimizers/registry";
 import type { BatchSource } from "../training/batch-source";
 import { metricOf, type MetricSpec } from "../training/metrics";
-import type { State } from "../training/state";
-import { Trainer, metricsOf, type TrainerConfig } from "../training/trainer";
+import { isRecord, type State } from "../training/state";
+import { MAX_COUNT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer";
 import { decodeArrayFile, encodeArrayFile, type FileHeader } from "./array-file";
 import { modelContents, netOfFile, type ModelMeta } from "./model";
 import { failFor, stateFromJson, stateToJson } from "./state-arrays";
@@ -26,9 +26,6 @@ export interface Checkpoint {
 
 type Fail = (what: string) => never;
 type JsonRecord = Record<string, unknown>;
-
-// the most steps, batch size or evaluation interval a checkpoint may hold
-const MAX_COUNT = 2 ** 31;
 
 /**
  * The bytes of a checkpoint of `trainer`: a model file of its net (state included) with, under `checkpoint`, the
@@ -88,10 +85,6 @@ export function resumeTrainer(checkpoint: Checkpoint, train: BatchSource, test: 
   const trainer = new Trainer(net, optimizer, train, test, { ...config, metrics: metricsOf(config) });
   trainer.restore(state);
   return trainer;
-}
-
-function isRecord(value: unknown): value is JsonRecord {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Tensor);
 }
 
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_COUNT;

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
 import { cloneState, type State } from "../training/state";
-import { EPSILON, checkGrads, describe, elementsOf, gradientOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { EPSILON, checkGrads, describe, elementsOf, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
 
 /** AdaGrad (Duchi et al., 2011): h += dW * dW;  W -= lr * dW / (sqrt(h) + 1e-7). */
 export class AdaGrad implements Optimizer {
@@ -23,7 +23,7 @@ export class AdaGrad implements Optimizer {
     for (const key of Object.keys(params)) {
       const W = elementsOf(params[key]);
       const h = elementsOf(this.h[key]);
-      const dW = gradientOf(grads[key]);
+      const dW = rowMajorOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         h[i] += dW[i] * dW[i];
         W[i] -= (lr * dW[i]) / (Math.sqrt(h[i]) + EPSILON);

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
 import { cloneState, type State } from "../training/state";
-import { EPSILON, checkGrads, describe, elementsOf, fraction, gradientOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
 
 /**
  * Adam (Kingma and Ba, arXiv 1412.6980), in the book's form with the bias correction folded into the step:
@@ -37,7 +37,7 @@ export class Adam implements Optimizer {
       const W = elementsOf(params[key]);
       const m = elementsOf(this.m[key]);
       const v = elementsOf(this.v[key]);
-      const dW = gradientOf(grads[key]);
+      const dW = rowMajorOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         const g = dW[i];
         m[i] += (1 - beta1) * (g - m[i]);

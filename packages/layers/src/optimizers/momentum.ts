@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
 import { cloneState, type State } from "../training/state";
-import { checkGrads, describe, elementsOf, fraction, gradientOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
 
 /** SGD with momentum: v = momentum * v - lr * dW;  W += v. */
 export class Momentum implements Optimizer {
@@ -25,7 +25,7 @@ export class Momentum implements Optimizer {
     for (const key of Object.keys(params)) {
       const W = elementsOf(params[key]);
       const v = elementsOf(this.v[key]);
-      const dW = gradientOf(grads[key]);
+      const dW = rowMajorOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         v[i] = momentum * v[i] - lr * dW[i];
         W[i] += v[i];

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
 import { cloneState, type State } from "../training/state";
-import { checkGrads, describe, elementsOf, fraction, gradientOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
 
 /**
  * Nesterov's accelerated gradient (Bengio et al., arXiv 1212.0901), in the book's form:
@@ -30,7 +30,7 @@ export class Nesterov implements Optimizer {
     for (const key of Object.keys(params)) {
       const W = elementsOf(params[key]);
       const v = elementsOf(this.v[key]);
-      const dW = gradientOf(grads[key]);
+      const dW = rowMajorOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         W[i] += ahead * v[i];
         W[i] -= step * dW[i];

@@ -59,8 +59,8 @@ export function elementsOf(x: Tensor): Data {
   return x.contiguousData();
 }
 
-/** The elements of a gradient in row-major order (a copy when it is a view). */
-export function gradientOf(g: Tensor): Data {
+/** The elements of a gradient (or of any tensor) in row-major order: its own buffer, or a copy when it is a view. */
+export function rowMajorOf(g: Tensor): Data {
   return (g.isContiguous ? g : g.copy()).contiguousData();
 }
 

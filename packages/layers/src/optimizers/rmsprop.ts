@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
 import { cloneState, type State } from "../training/state";
-import { EPSILON, checkGrads, describe, elementsOf, fraction, gradientOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
 
 /** RMSprop (Tieleman and Hinton, 2012): h = decayRate * h + (1 - decayRate) * dW * dW;  W -= lr * dW / (sqrt(h) + 1e-7). */
 export class RMSprop implements Optimizer {
@@ -26,7 +26,7 @@ export class RMSprop implements Optimizer {
     for (const key of Object.keys(params)) {
       const W = elementsOf(params[key]);
       const h = elementsOf(this.h[key]);
-      const dW = gradientOf(grads[key]);
+      const dW = rowMajorOf(grads[key]);
       for (let i = 0; i < W.length; i++) {
         h[i] *= decayRate;
         h[i] += rest * dW[i] * dW[i];

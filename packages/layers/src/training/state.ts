@@ -20,6 +20,11 @@ export function cloneState<S extends State>(state: S): S {
   return state;
 }
 
+/** A record (of states, or of a file's JSON): an object that is not null, a list or a tensor. */
+export function isRecord(value: unknown): value is { [key: string]: State } {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Tensor);
+}
+
 /** A generator's state as a State. */
 export function randomState(rng: Random): State {
   return JSON.parse(JSON.stringify(rng.state())) as State;

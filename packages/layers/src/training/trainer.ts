@@ -1,9 +1,9 @@
-import { Random, Tensor, formatShape, type Data, type RandomState } from "@backprop/core";
+import { Random, Tensor, formatShape, type RandomState } from "@backprop/core";
 import type { Net } from "../nets/net";
-import type { Optimizer } from "../optimizers/optimizer";
+import { rowMajorOf, type Optimizer } from "../optimizers/optimizer";
 import { evaluateMetrics, type BatchSource } from "./batch-source";
 import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics";
-import { randomState, type State } from "./state";
+import { isRecord, randomState, type State } from "./state";
 
 /** How a trainer runs, as a checkpoint records it. */
 export interface TrainerConfig {
@@ -69,6 +69,9 @@ export class DivergedError extends Error {
  * since the cross-entropy of a saturated softmax is capped by the 1e-7 inside its log.
  */
 export const MAX_NORM_GROWTH = 1e6;
+
+/** The largest step count, batch size or evaluation count a checkpoint holds and a command line takes: 2^31. */
+export const MAX_COUNT = 2 ** 31;
 
 // between steps a run gives the event loop a turn, so that a signal handler can ask it to stop
 const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
@@ -262,7 +265,7 @@ export class Trainer {
       if (order.size !== n) fail(`the batch order covers ${order.size} samples, but the training set has ${n}`);
       batchOrder = new Int32Array(n);
       const seen = new Uint8Array(n);
-      const values = elements(order);
+      const values = rowMajorOf(order);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (!isIntegerIn(v, 0, n - 1)) fail(`order[${i}] = ${v} is not a sample index in [0, ${n})`);
@@ -346,11 +349,6 @@ export class Trainer {
   }
 }
 
-/** The elements of a parameter or gradient in row-major order: its own buffer when contiguous. */
-function elements(x: Tensor): Data {
-  return (x.isContiguous ? x : x.copy()).contiguousData();
-}
-
 /**
  * The sum of the squares of every element of `tensors`, in one pass: finite exactly when every element is, unless
  * one is beyond 1e154 and its square overflows. Four running sums, so that the additions overlap.
@@ -358,7 +356,7 @@ function elements(x: Tensor): Data {
 function sumOfSquares(tensors: Record<string, Tensor>): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   for (const x of Object.values(tensors)) {
-    const data = elements(x);
+    const data = rowMajorOf(x);
     const n = data.length;
     const n4 = n - (n % 4);
     let i = 0;
@@ -379,17 +377,17 @@ function norm(tensors: Record<string, Tensor>): number {
   const squares = sumOfSquares(tensors);
   if (Number.isFinite(squares)) return Math.sqrt(squares);
   let largest = 0;
-  for (const x of Object.values(tensors)) for (const v of elements(x)) largest = Math.max(largest, Math.abs(v));
+  for (const x of Object.values(tensors)) for (const v of rowMajorOf(x)) largest = Math.max(largest, Math.abs(v));
   if (!Number.isFinite(largest)) return largest;
   let scaled = 0;
-  for (const x of Object.values(tensors)) for (const v of elements(x)) scaled += (v / largest) ** 2;
+  for (const x of Object.values(tensors)) for (const v of rowMajorOf(x)) scaled += (v / largest) ** 2;
   return largest * Math.sqrt(scaled);
 }
 
 /** The first tensor of `tensors` holding a value that is not finite, with that value. */
 function firstNonFinite(tensors: Record<string, Tensor>): { name: string; value: number } | undefined {
   for (const [name, x] of Object.entries(tensors)) {
-    const value = elements(x).find((v) => !Number.isFinite(v));
+    const value = rowMajorOf(x).find((v) => !Number.isFinite(v));
     if (value !== undefined) return { name, value };
   }
   return undefined;
@@ -408,10 +406,6 @@ function initialCause(params: Record<string, Tensor>): string {
 function brief(x: number): string {
   if (x !== 0 && Number.isFinite(x) && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(1).replace(".0e", "e");
   return String(Number(x.toPrecision(2)));
-}
-
-function isRecord(value: State | undefined): value is { [key: string]: State } {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Tensor);
 }
 
 function isIntegerIn(value: unknown, lo: number, hi: number): boolean {
