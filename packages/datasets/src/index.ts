@@ -5,7 +5,7 @@ export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, readIdxImages, readIdx
 export type { Cell, RawTable, Task, FeatureColumn, TargetColumn, TableSchema } from "./table/types";
 export { parseCsv, parseJsonTable, parseTable, recordsTable, type ParseOptions } from "./table/parse";
 export { DEFAULT_MISSING, isMissing, numberOf, textOf } from "./table/columns";
-export { fitSchema, inputNames, inputSize, describeSchema, unscale, checkSchema, type SchemaOptions } from "./table/schema";
+export { fitSchema, inputNames, inputSize, outputSize, describeSchema, unscale, checkSchema, type SchemaOptions } from "./table/schema";
 export { encodeRows, type EncodeOptions, type EncodeProblem, type Encoded } from "./table/encode";
 export { TableDataset } from "./table/table-dataset";
 export { prepareTable, DEFAULT_TEST_FRACTION, type TableOptions, type TableReport, type Table } from "./table/load-table";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadMnist, type Mnist, type Table } from "@backprop/datasets";
+import { loadMnist, outputSize, type Mnist, type Table } from "@backprop/datasets";
 import { IdentityWithLoss, SoftmaxWithLoss, accuracy, meanAbsoluteError, meanSquaredError, type BatchSource, type Loss, type Metric } from "@backprop/layers";
 import { describeTable, loadTableSource, reloadTableSource, type TableSource } from "./table-data";
 
@@ -20,9 +20,9 @@ export function loadData(data: ImageSource): Mnist {
   return data.source === "idx" ? loadMnist({ dir: data.dir }) : loadMnist({ seed: data.splitSeed });
 }
 
-/** "8000 train / 2000 test digits (embedded)" or "60000 train / 10000 test images from DIR"; only the test set with `testOnly`. */
-export function describeData(data: ImageSource, mnist: Mnist, testOnly = false): string {
-  const counts = testOnly ? `${mnist.test.length} test` : `${mnist.train.length} train / ${mnist.test.length} test`;
+/** "8000 train / 2000 test digits (embedded)" or "60000 train / 10000 test images from DIR"; only the test set's count without `train`. */
+export function describeData(data: ImageSource, sets: { train?: { length: number }; test: { length: number } }): string {
+  const counts = sets.train ? `${sets.train.length} train / ${sets.test.length} test` : `${sets.test.length} test`;
   return data.source === "idx" ? `${counts} images from ${data.dir}` : `${counts} digits (embedded)`;
 }
 
@@ -69,7 +69,7 @@ export function loadRunData(source: DataSource, where?: string): RunData {
     train: table.train,
     test: table.test,
     inputSize: table.train.inputSize,
-    outputSize: regression ? 1 : target.classes.length,
+    outputSize: outputSize(table.schema),
     task: target.task,
     lastLayer: () => (regression ? new IdentityWithLoss() : new SoftmaxWithLoss()),
     // the net learns the standardized target; its errors times the target's std are in the target's units

@@ -1,9 +1,9 @@
 import { zeros } from "@backprop/core";
-import { DataError, checkSchema, inputSize, loadIdxTestSet, type TableDataset, type TableSchema } from "@backprop/datasets";
+import { DataError, checkSchema, inputSize, loadIdxTestSet, outputSize, type TableDataset, type TableSchema } from "@backprop/datasets";
 import { evaluateMetrics, meanAbsoluteError, meanSquaredError, predictions, type BatchSource, type Metric, type ModelHeader, type Net } from "@backprop/layers";
 import { loadModel } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args";
-import { dataSource, loadData, type DataSource, type ImageSource } from "./data";
+import { dataSource, describeData, loadData, type DataSource, type ImageSource } from "./data";
 import type { Output } from "./output";
 import { readRowsToEvaluate } from "./table-rows";
 import { PENGUINS_DATASET, reloadTableSource, round, type TableSource } from "./table-data";
@@ -66,7 +66,7 @@ export function evaluateCommand(argv: string[], out: Output): number {
     out.stdout(`${JSON.stringify({ model: v.model, data, testSize: test.length, correct, accuracy, confusion })}\n`);
     return 0;
   }
-  out.stdout(`${net} from ${v.model} on the ${data.source === "idx" ? `${test.length} test images from ${data.dir}` : `${test.length} test digits (embedded)`}\n`);
+  out.stdout(`${net} from ${v.model} on the ${describeData(data, { test })}\n`);
   printAccuracy(out, accuracy, correct, test.length, confusion, confusion.map((_, k) => String(k)));
   return 0;
 }
@@ -136,7 +136,7 @@ function printAccuracy(out: Output, accuracy: number, correct: number, n: number
 /** Refuses a net whose sizes are not the schema's: a file whose header and weights disagree. */
 export function checkNetFits(net: Net, schema: TableSchema, model: string): void {
   const [inputs, outputs] = netSizes(net);
-  const expected = [inputSize(schema), schema.target.task === "regression" ? 1 : schema.target.classes.length];
+  const expected = [inputSize(schema), outputSize(schema)];
   if (inputs !== expected[0] || outputs !== expected[1]) {
     throw new DataError(`${model}: the net takes ${inputs} inputs and gives ${outputs} outputs, but its table's columns make ${expected[0]} inputs and ${expected[1]} outputs`);
   }

@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import type { TrainingHistory } from "@backprop/layers";
 import { writeFileAtomic } from "@backprop/layers/node";
+import { metricKeys } from "./metric-format";
 
 export const HISTORY_FORMATS = [".json", ".csv"];
 
@@ -14,7 +15,7 @@ export function writeHistory(path: string, history: TrainingHistory): void {
     writeFileAtomic(path, [`${JSON.stringify(history)}\n`]);
     return;
   }
-  const keys = Object.keys(history).filter((key) => key !== "loss" && key !== "evalIterations");
+  const keys = metricKeys(history);
   const evals = new Map(history.evalIterations.map((it, k) => [it, k]));
   const blank = keys.map(() => "").join(",");
   const rows = history.loss.map((loss, i) => {

@@ -18,8 +18,12 @@ export function formatMetrics(values: Record<string, number>, separator: string)
     .join(separator);
 }
 
+/** The metrics' keys of a history, in its order: trainAcc, testAcc, or trainMae, trainMse, testMae, testMse. */
+export function metricKeys(history: TrainingHistory): string[] {
+  return Object.keys(history).filter((key) => key !== "loss" && key !== "evalIterations");
+}
+
 /** The last evaluation of every metric in a history: { trainAcc, testAcc } or { trainMae, trainMse, testMae, testMse }. */
 export function finalValues(history: TrainingHistory): Record<string, number> {
-  const keys = Object.keys(history).filter((key) => key !== "loss" && key !== "evalIterations");
-  return Object.fromEntries(keys.map((key) => [key, history[key].at(-1) as number]));
+  return Object.fromEntries(metricKeys(history).map((key) => [key, history[key].at(-1) as number]));
 }

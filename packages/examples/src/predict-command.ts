@@ -52,18 +52,15 @@ export function predictCommand(argv: string[], out: Output): number {
   // one forward pass of every usable row, in inference mode, in the net's dtype
   const predicted = rows.length > 0 ? net.predict(Tensor.fromData(x, [rows.length, inputSize(schema)]).astype(net.dtype), false) : undefined;
   const cells = new Map<number, string[]>();
-  if (predicted) {
-    const y = (target.task === "regression" ? predicted : softmax(predicted)).contiguousData();
+  if (predicted && target.task === "regression") {
+    const y = predicted.contiguousData();
+    rows.forEach((row, i) => cells.set(row, [String(unscale(schema, y[i]))]));
+  } else if (predicted && target.task === "classification") {
+    // the class of the highest score, and its softmax probability
+    const best = predicted.argmax(1).contiguousData();
+    const p = softmax(predicted).contiguousData();
     const width = predicted.shape[1];
-    rows.forEach((row, i) => {
-      if (target.task === "regression") {
-        cells.set(row, [String(unscale(schema, y[i]))]);
-        return;
-      }
-      let best = 0;
-      for (let k = 1; k < width; k++) if (y[i * width + k] > y[i * width + best]) best = k;
-      cells.set(row, [target.classes[best], String(y[i * width + best])]);
-    });
+    rows.forEach((row, i) => cells.set(row, [target.classes[best[i]], String(p[i * width + best[i]])]));
   }
   const errors = new Map(problems.map((problem) => [problem.row, problem.message]));
   const columns = target.task === "regression" ? [raw.unit, target.name, "error"] : [raw.unit, target.name, "probability", "error"];

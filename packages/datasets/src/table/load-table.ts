@@ -2,7 +2,7 @@ import { Random } from "@backprop/core";
 import { DataError } from "../data-error";
 import { DEFAULT_MISSING, isMissing, type TableRows } from "./columns";
 import { encodeRows } from "./encode";
-import { fitSchema, inputNames, inputSize } from "./schema";
+import { fitSchema, inputNames } from "./schema";
 import { TableDataset } from "./table-dataset";
 import type { RawTable, TableSchema, Task } from "./types";
 
@@ -150,7 +150,5 @@ function split(raw: RawTable, rows: number[], testFraction: number, seed: number
 function encodeSet({ raw, rows }: TableRows, schema: TableSchema): TableDataset {
   const { x, t, problems } = encodeRows(raw, schema, { target: "required", rows });
   if (problems.length > 0) throw new DataError(problems[0].message);
-  const { target } = schema;
-  const classes = target.task === "regression" ? 1 : target.classes.length;
-  return new TableDataset(x, t as Float64Array, inputSize(schema), target.task, classes, rows.map((i) => raw.lines[i]));
+  return TableDataset.ofRows(raw, schema, x, t as Float64Array, rows);
 }

@@ -70,6 +70,11 @@ export function inputSize(schema: TableSchema): number {
   return schema.features.reduce((n, f) => n + (f.kind === "numeric" ? 1 : f.categories.length), 0);
 }
 
+/** The net's outputs: 1 for a regression, one score per class for a classification. */
+export function outputSize(schema: TableSchema): number {
+  return schema.target.task === "regression" ? 1 : schema.target.classes.length;
+}
+
 /** The inputs in a line: `Beak Length (mm), Sex (FEMALE, MALE): 3 inputs`. */
 export function describeSchema(schema: TableSchema): string {
   const columns = schema.features.map((f) => (f.kind === "numeric" ? f.name : `${f.name} (${f.categories.join(", ")})`));

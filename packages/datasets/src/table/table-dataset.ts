@@ -1,5 +1,6 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
-import type { Task } from "./types";
+import { inputSize, outputSize } from "./schema";
+import type { RawTable, TableSchema, Task } from "./types";
 import { indexRange } from "../index-range";
 
 /**
@@ -31,6 +32,11 @@ export class TableDataset {
       const bad = t.findIndex((c) => !Number.isInteger(c) || c < 0 || c >= classes);
       if (bad !== -1) throw new RangeError(`TableDataset: row ${bad} has class ${t[bad]}, expected a class index in [0, ${classes})`);
     }
+  }
+
+  /** The rows `rows` of `raw` as encodeRows encoded them by `schema` (x and t), with their lines in the file. */
+  static ofRows(raw: RawTable, schema: TableSchema, x: Float64Array, t: Float64Array, rows: number[]): TableDataset {
+    return new TableDataset(x, t, inputSize(schema), schema.target.task, outputSize(schema), rows.map((row) => raw.lines[row]));
   }
 
   /** x (n, inputSize) and t: (n, 1) for regression, (n) class indices for classification; float64 unless told. */
