@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from "ndarray";
-import { ShapeError, formatShape } from "./errors";
-import type { Data, Shape } from "./tensor";
+import { ShapeError, formatShape } from "./errors.js";
+import type { Data, Shape } from "./tensor.js";
 
 /** NumPy's broadcast of two shapes: align on the right; each pair of sizes must match or one must be 1. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {

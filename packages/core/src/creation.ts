@@ -1,6 +1,6 @@
-import { ShapeError, formatShape } from "./errors";
-import type { Random } from "./random";
-import { Tensor, allocate, checkDType, sizeOf, type DType, type NestedArray, type Shape } from "./tensor";
+import { ShapeError, formatShape } from "./errors.js";
+import type { Random } from "./random.js";
+import { Tensor, allocate, checkDType, sizeOf, type DType, type NestedArray, type Shape } from "./tensor.js";
 
 export interface CreateOptions {
   dtype?: DType;

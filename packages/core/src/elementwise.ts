@@ -1,9 +1,9 @@
 import ndarray, { type NdArray } from "ndarray";
 import ops from "ndarray-ops";
-import { ShapeError, formatShape } from "./errors";
-import { broadcastShapes, broadcastTo } from "./broadcast";
-import { forEachOffset } from "./indexing";
-import { Tensor, allocate, ndOf, sizeOf, type Data, type DType, type Shape } from "./tensor";
+import { ShapeError, formatShape } from "./errors.js";
+import { broadcastShapes, broadcastTo } from "./broadcast.js";
+import { forEachOffset } from "./indexing.js";
+import { Tensor, allocate, ndOf, sizeOf, type Data, type DType, type Shape } from "./tensor.js";
 
 type Binary = (out: NdArray, a: NdArray, b: NdArray) => unknown;
 type WithScalar = (out: NdArray, a: NdArray, s: number) => unknown;

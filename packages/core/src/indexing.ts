@@ -1,6 +1,6 @@
 import ndarray from "ndarray";
-import { ShapeError, formatShape } from "./errors";
-import { Tensor, allocate, ndOf, sizeOf, stridesOf, type Data } from "./tensor";
+import { ShapeError, formatShape } from "./errors.js";
+import { Tensor, allocate, ndOf, sizeOf, stridesOf, type Data } from "./tensor.js";
 
 /** Calls `visit` with the buffer offset of every element of `x`, in row-major order. */
 export function forEachOffset(x: Tensor, visit: (offset: number, flatIndex: number) => void): void {

@@ -1,8 +1,8 @@
-import { ShapeError, formatShape } from "./errors";
-import { gemmKernel, type GemmKernel } from "./kernels/kernel";
-import { gemmTs } from "./kernels/ts-gemm";
-import { gemmWasm } from "./kernels/wasm-gemm";
-import { Tensor, allocate, ndOf } from "./tensor";
+import { ShapeError, formatShape } from "./errors.js";
+import { gemmKernel, type GemmKernel } from "./kernels/kernel.js";
+import { gemmTs } from "./kernels/ts-gemm.js";
+import { gemmWasm } from "./kernels/wasm-gemm.js";
+import { Tensor, allocate, ndOf } from "./tensor.js";
 
 /**
  * C (M, N) = A (M, K) · B (K, N) by `kernel` (default: gemmKernel()). A and B are read through their strides, so

@@ -1,5 +1,5 @@
 import seedrandom from "seedrandom";
-import { formatValue } from "./errors";
+import { formatValue } from "./errors.js";
 
 // permutation and choice give Int32Arrays, whose values reach 2^31 - 1: indices into at most 2^31 items
 const MAX_ITEMS = 2 ** 31;

@@ -1,6 +1,6 @@
-import { flatValues, forEachOffsetOf, normalizeAxis } from "./indexing";
-import { Tensor, allocate, ndOf, sizeOf, type ReduceOptions } from "./tensor";
-import { ShapeError, formatShape } from "./errors";
+import { flatValues, forEachOffsetOf, normalizeAxis } from "./indexing.js";
+import { Tensor, allocate, ndOf, sizeOf, type ReduceOptions } from "./tensor.js";
+import { ShapeError, formatShape } from "./errors.js";
 
 /** Folds `count` values read at `data[base + k * step]` into one number. */
 type Fold = (data: ArrayLike<number>, base: number, step: number, count: number) => number;

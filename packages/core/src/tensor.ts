@@ -1,9 +1,9 @@
 import ndarray, { type NdArray } from "ndarray";
-import { AllocationError, ShapeError, formatShape, formatValue } from "./errors";
-import * as elementwise from "./elementwise";
-import * as reduce from "./reduce";
-import * as linalg from "./linalg";
-import * as indexing from "./indexing";
+import { AllocationError, ShapeError, formatShape, formatValue } from "./errors.js";
+import * as elementwise from "./elementwise.js";
+import * as reduce from "./reduce.js";
+import * as linalg from "./linalg.js";
+import * as indexing from "./indexing.js";
 
 export type DType = "float64" | "float32";
 export type Data = Float64Array | Float32Array;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, add, arange, broadcastShapes, mul, sub, tensor } from "../src";
-import { broadcastTo } from "../src/broadcast";
-import { ndOf } from "../src/tensor";
+import { ShapeError, add, arange, broadcastShapes, mul, sub, tensor } from "../src/index.js";
+import { broadcastTo } from "../src/broadcast.js";
+import { ndOf } from "../src/tensor.js";
 
 describe("broadcastShapes", () => {
   it("aligns shapes on the right and stretches size-1 axes", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AllocationError, Random, ShapeError, Tensor, arange, full, ones, onesLike, rand, randn, tensor, zeros, zerosLike, type DType } from "../src";
-import { allocate, ndOf } from "../src/tensor";
+import { AllocationError, Random, ShapeError, Tensor, arange, full, ones, onesLike, rand, randn, tensor, zeros, zerosLike, type DType } from "../src/index.js";
+import { allocate, ndOf } from "../src/tensor.js";
 
 describe("tensor", () => {
   it("makes a 0-d tensor from a number", () => {

@@ -24,8 +24,8 @@ import {
   sub,
   tensor,
   zeros,
-} from "../src";
-import { ndOf } from "../src/tensor";
+} from "../src/index.js";
+import { ndOf } from "../src/tensor.js";
 
 const a = () =>
   tensor([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AllocationError, BackendError, ShapeError, arange, formatShape, tensor, zeros } from "../src";
+import { AllocationError, BackendError, ShapeError, arange, formatShape, tensor, zeros } from "../src/index.js";
 
 function thrown(f: () => unknown): unknown {
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, Tensor, arange, forEachOffset, tensor, zeros } from "../src";
-import { contiguous, flatValues, normalizeAxis } from "../src/indexing";
-import { ndOf } from "../src/tensor";
+import { ShapeError, Tensor, arange, forEachOffset, tensor, zeros } from "../src/index.js";
+import { contiguous, flatValues, normalizeAxis } from "../src/indexing.js";
+import { ndOf } from "../src/tensor.js";
 
 /** 0, 1, ..., 23 as (2, 3, 4). */
 const cube = () => arange(24).reshape(2, 3, 4);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Random, ShapeError, Tensor, arange, dot, tensor, zeros } from "../src";
-import { matmul } from "../src/linalg";
-import { ndOf } from "../src/tensor";
+import { Random, ShapeError, Tensor, arange, dot, tensor, zeros } from "../src/index.js";
+import { matmul } from "../src/linalg.js";
+import { ndOf } from "../src/tensor.js";
 
 const A = () =>
   tensor([

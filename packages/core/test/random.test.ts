@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Random, type RandomState } from "../src";
+import { Random, type RandomState } from "../src/index.js";
 
 // Expected draws below come from an independent Python port of seedrandom's Alea (Baagøe's Mash + Alea,
 // double() = next() + floor(next() * 2^21) * 2^-53) and of the Box-Muller / Fisher-Yates steps.

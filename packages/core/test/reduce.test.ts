@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, arange, sumTo, tensor, zeros } from "../src";
-import { ndOf } from "../src/tensor";
+import { ShapeError, arange, sumTo, tensor, zeros } from "../src/index.js";
+import { ndOf } from "../src/tensor.js";
 
 const m = () =>
   tensor([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import ndarray from "ndarray";
-import { ShapeError, Tensor, arange, tensor, zeros } from "../src";
-import { allocate, sizeOf, stridesOf, ndOf } from "../src/tensor";
+import { ShapeError, Tensor, arange, tensor, zeros } from "../src/index.js";
+import { allocate, sizeOf, stridesOf, ndOf } from "../src/tensor.js";
 
 describe("stridesOf / sizeOf / allocate", () => {
   it("gives row-major strides", () => {

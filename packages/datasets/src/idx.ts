@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { constants, gunzipSync, inflateRawSync } from "node:zlib";
-import { DataError } from "./data-error";
-import { ImageDataset, type ImageOptions } from "./image-dataset";
+import { DataError } from "./data-error.js";
+import { ImageDataset, type ImageOptions } from "./image-dataset.js";
 
 /** The magic number of an IDX file of unsigned bytes with 3 dimensions: count, rows, cols. */
 export const IMAGES_MAGIC = 0x00000803;
@@ -33,7 +33,7 @@ const MAX_DEFLATE_RATIO = 1032;
 const FILE_LIST = `${IDX_FILES.trainImages}, ${IDX_FILES.trainLabels}, ${IDX_FILES.testImages} and ${IDX_FILES.testLabels} (each raw or .gz)`;
 
 // in its own file so that the browser-safe table readers can throw it without importing node:fs
-export { DataError } from "./data-error";
+export { DataError } from "./data-error.js";
 
 /** An IDX file of unsigned bytes: its sizes, and `data` holding their product of bytes, row-major. */
 export interface Idx {

@@ -1,5 +1,5 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
-import { indexRange } from "./index-range";
+import { indexRange } from "./index-range.js";
 
 /** The brightest 8-bit pixel; normalized pixels are p / MAX_PIXEL. */
 export const MAX_PIXEL = 255;

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Random, type Tensor } from "@backprop/core";
-import { ImageDataset, MAX_PIXEL, type ImageOptions } from "./image-dataset";
-import { DataError, loadIdxDirectory } from "./idx";
+import { ImageDataset, MAX_PIXEL, type ImageOptions } from "./image-dataset.js";
+import { DataError, loadIdxDirectory } from "./idx.js";
 
 export const IMAGE_HEIGHT = 28;
 export const IMAGE_WIDTH = 28;

@@ -1,8 +1,8 @@
 import records from "../data/penguins.json" with { type: "json" };
-import { DEFAULT_MISSING } from "./table/columns";
-import { DEFAULT_TEST_FRACTION, prepareTable, type Table, type TableOptions } from "./table/load-table";
-import { recordsTable } from "./table/parse";
-import type { RawTable } from "./table/types";
+import { DEFAULT_MISSING } from "./table/columns.js";
+import { DEFAULT_TEST_FRACTION, prepareTable, type Table, type TableOptions } from "./table/load-table.js";
+import { recordsTable } from "./table/parse.js";
+import type { RawTable } from "./table/types.js";
 
 /**
  * The Palmer penguins (data/penguins.json, see data/README.md): body mass from beak, flipper, sex and species.

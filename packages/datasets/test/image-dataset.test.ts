@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { ImageDataset, type ImageOptions } from "../src/index";
+import { ImageDataset, type ImageOptions } from "../src/index.js";
 
 // three images of 2x3: image 0 is 0..5, image 1 is 10..15, image 2 is 250..255; labels 2, 0, 1 of 3 classes
 const PIXELS = Uint8Array.of(0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 250, 251, 252, 253, 254, 255);

@@ -4,11 +4,11 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gemmKernel } from "@backprop/core";
 import { loadMnist } from "@backprop/datasets";
-import { UsageError, parseFlags, positiveInt, positiveNumber } from "./args";
-import { NumpySession, runNumpyBook, type NumpyBookRun, type NumpyRequest } from "./bench-numpy";
-import { formatNumber, formatTable, stats, type BenchRow } from "./bench-report";
-import { deepStepWork, gradientCheckWork, helpWork, inferenceWork, matmulWork, multiLayerStepWork, runBook, stepWork, timeReps, type BookRun, type MatmulShape } from "./bench-workloads";
-import type { Output } from "./output";
+import { UsageError, parseFlags, positiveInt, positiveNumber } from "./args.js";
+import { NumpySession, runNumpyBook, type NumpyBookRun, type NumpyRequest } from "./bench-numpy.js";
+import { formatNumber, formatTable, stats, type BenchRow } from "./bench-report.js";
+import { deepStepWork, gradientCheckWork, helpWork, inferenceWork, matmulWork, multiLayerStepWork, runBook, stepWork, timeReps, type BookRun, type MatmulShape } from "./bench-workloads.js";
+import type { Output } from "./output.js";
 
 const CMD = "backprop bench";
 

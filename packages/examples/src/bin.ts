@@ -1,4 +1,4 @@
-import { run } from "./cli";
+import { run } from "./cli.js";
 
 const argv = process.argv.slice(2);
 const stop = new AbortController();

@@ -2,15 +2,15 @@ import { AllocationError, BackendError } from "@backprop/core";
 import { DataError, loadMnist } from "@backprop/datasets";
 import { ModelFileError } from "@backprop/layers";
 import { FileWriteError } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args";
-import { benchCommand } from "./bench-command";
-import { demoCommand } from "./demo-command";
-import { evaluateCommand } from "./evaluate-command";
-import { checkNet, gradientCheckNet } from "./gradient-check";
-import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags";
-import type { Output } from "./output";
-import { predictCommand } from "./predict-command";
-import { RunFailed, trainCommand } from "./train-command";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args.js";
+import { benchCommand } from "./bench-command.js";
+import { demoCommand } from "./demo-command.js";
+import { evaluateCommand } from "./evaluate-command.js";
+import { checkNet, gradientCheckNet } from "./gradient-check.js";
+import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
+import type { Output } from "./output.js";
+import { predictCommand } from "./predict-command.js";
+import { RunFailed, trainCommand } from "./train-command.js";
 
 const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5 and 6)
 

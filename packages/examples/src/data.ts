@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { loadMnist, outputSize, type Mnist, type Table } from "@backprop/datasets";
 import { IdentityWithLoss, SoftmaxWithLoss, accuracy, meanAbsoluteError, meanSquaredError, type BatchSource, type Loss, type Metric } from "@backprop/layers";
-import { describeTable, loadTableSource, reloadTableSource, type TableSource } from "./table-data";
+import { describeTable, loadTableSource, reloadTableSource, type TableSource } from "./table-data.js";
 
 /** Where a run's digits come from, as recorded in checkpoints and models. */
 export type ImageSource = { source: "embedded"; splitSeed: number } | { source: "idx"; dir: string };

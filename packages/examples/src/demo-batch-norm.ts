@@ -1,10 +1,10 @@
 import { MultiLayerNetExtend, SGD, accuracy, evaluateMetrics } from "@backprop/layers";
-import { nonNegativeInt, positiveInt } from "./args";
-import type { Demo } from "./demo-command";
-import { dataSource, describeData, loadData } from "./data";
-import { bookEpochs, interrupted, trainSideBySide } from "./demo-side-by-side";
-import { firstSamples } from "./demo-subset";
-import { formatAccuracy, formatTable } from "./demo-table";
+import { nonNegativeInt, positiveInt } from "./args.js";
+import type { Demo } from "./demo-command.js";
+import { dataSource, describeData, loadData } from "./data.js";
+import { bookEpochs, interrupted, trainSideBySide } from "./demo-side-by-side.js";
+import { firstSamples } from "./demo-subset.js";
+import { formatAccuracy, formatTable } from "./demo-table.js";
 
 const CMD = "backprop demo batch-norm";
 

@@ -1,14 +1,14 @@
-import { UsageError, parseFlags, type FlagSpec, type FlagValues } from "./args";
-import { buyApple } from "./buy-apple";
-import { buyAppleOrange } from "./buy-apple-orange";
-import { batchNormDemo } from "./demo-batch-norm";
-import { hyperparameterSearchDemo } from "./demo-hyperparameter-search";
-import { optimizerCompareMnistDemo } from "./demo-optimizer-compare-mnist";
-import { optimizerCompareNaiveDemo } from "./demo-optimizer-compare-naive";
-import { overfitDropoutDemo } from "./demo-overfit-dropout";
-import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay";
-import { weightInitCompareDemo } from "./demo-weight-init-compare";
-import type { Output } from "./output";
+import { UsageError, parseFlags, type FlagSpec, type FlagValues } from "./args.js";
+import { buyApple } from "./buy-apple.js";
+import { buyAppleOrange } from "./buy-apple-orange.js";
+import { batchNormDemo } from "./demo-batch-norm.js";
+import { hyperparameterSearchDemo } from "./demo-hyperparameter-search.js";
+import { optimizerCompareMnistDemo } from "./demo-optimizer-compare-mnist.js";
+import { optimizerCompareNaiveDemo } from "./demo-optimizer-compare-naive.js";
+import { overfitDropoutDemo } from "./demo-overfit-dropout.js";
+import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay.js";
+import { weightInitCompareDemo } from "./demo-weight-init-compare.js";
+import type { Output } from "./output.js";
 
 const CMD = "backprop demo";
 

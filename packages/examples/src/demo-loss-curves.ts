@@ -1,8 +1,8 @@
-import { UsageError, nonNegativeInt, positiveInt, type FlagSpec, type FlagValues } from "./args";
-import { dataSource, describeData, loadData, type ImageSource } from "./data";
-import { interrupted, trainSideBySide, type Contestant } from "./demo-side-by-side";
-import { formatLoss, formatTable } from "./demo-table";
-import type { Output } from "./output";
+import { UsageError, nonNegativeInt, positiveInt, type FlagSpec, type FlagValues } from "./args.js";
+import { dataSource, describeData, loadData, type ImageSource } from "./data.js";
+import { interrupted, trainSideBySide, type Contestant } from "./demo-side-by-side.js";
+import { formatLoss, formatTable } from "./demo-table.js";
+import type { Output } from "./output.js";
 
 /** The flags of a loss-curve demo (optimizer_compare_mnist.py, weight_init_compare.py). */
 export const LOSS_CURVE_FLAGS = {

@@ -1,8 +1,8 @@
 import { MultiLayerNet, OPTIMIZERS } from "@backprop/layers";
-import { UsageError } from "./args";
-import type { Demo } from "./demo-command";
-import { LOSS_CURVE_FLAGS, lossCurveHelp, lossCurveSettings, runLossCurves } from "./demo-loss-curves";
-import { OPTIMIZER_NAMES } from "./net-flags";
+import { UsageError } from "./args.js";
+import type { Demo } from "./demo-command.js";
+import { LOSS_CURVE_FLAGS, lossCurveHelp, lossCurveSettings, runLossCurves } from "./demo-loss-curves.js";
+import { OPTIMIZER_NAMES } from "./net-flags.js";
 
 const CMD = "backprop demo optimizer-compare-mnist";
 

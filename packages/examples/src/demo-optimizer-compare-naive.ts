@@ -3,8 +3,8 @@ import { dirname, resolve } from "node:path";
 import { tensor } from "@backprop/core";
 import { OPTIMIZERS } from "@backprop/layers";
 import { writeFileAtomic } from "@backprop/layers/node";
-import { UsageError } from "./args";
-import type { Demo } from "./demo-command";
+import { UsageError } from "./args.js";
+import type { Demo } from "./demo-command.js";
 
 const CMD = "backprop demo optimizer-compare-naive";
 

@@ -1,7 +1,7 @@
 import { MultiLayerNetExtend } from "@backprop/layers";
-import { ratio } from "./args";
-import type { Demo } from "./demo-command";
-import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit";
+import { ratio } from "./args.js";
+import type { Demo } from "./demo-command.js";
+import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit.js";
 
 const CMD = "backprop demo overfit-dropout";
 

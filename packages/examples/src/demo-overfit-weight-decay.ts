@@ -1,7 +1,7 @@
 import { MultiLayerNet } from "@backprop/layers";
-import { positiveNumber } from "./args";
-import type { Demo } from "./demo-command";
-import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit";
+import { positiveNumber } from "./args.js";
+import type { Demo } from "./demo-command.js";
+import { OVERFIT_FLAGS, overfitHelp, runOverfit } from "./demo-overfit.js";
 
 const CMD = "backprop demo overfit-weight-decay";
 

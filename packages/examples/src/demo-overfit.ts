@@ -1,10 +1,10 @@
 import { SGD, accuracy, evaluateMetrics, type Net } from "@backprop/layers";
-import { nonNegativeInt, positiveInt, type FlagSpec, type FlagValues } from "./args";
-import { dataSource, describeData, loadData } from "./data";
-import { bookEpochs, interrupted, trainSideBySide } from "./demo-side-by-side";
-import { firstSamples } from "./demo-subset";
-import { formatAccuracy, formatTable } from "./demo-table";
-import type { Output } from "./output";
+import { nonNegativeInt, positiveInt, type FlagSpec, type FlagValues } from "./args.js";
+import { dataSource, describeData, loadData } from "./data.js";
+import { bookEpochs, interrupted, trainSideBySide } from "./demo-side-by-side.js";
+import { firstSamples } from "./demo-subset.js";
+import { formatAccuracy, formatTable } from "./demo-table.js";
+import type { Output } from "./output.js";
 
 /** The flags of an overfitting demo (overfit_weight_decay.py, overfit_dropout.py), beside its own. */
 export const OVERFIT_FLAGS = {

@@ -1,6 +1,6 @@
 import { Random, type Tensor } from "@backprop/core";
 import type { BatchSource, Net, Optimizer } from "@backprop/layers";
-import type { Output } from "./output";
+import type { Output } from "./output.js";
 
 /** A net and the optimizer that updates it. */
 export interface Contestant {

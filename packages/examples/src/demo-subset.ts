@@ -1,6 +1,6 @@
 import type { DType } from "@backprop/core";
 import type { BatchSource } from "@backprop/layers";
-import { UsageError } from "./args";
+import { UsageError } from "./args.js";
 
 /** The samples of `set` at `indices`, renumbered 0 .. indices.length - 1. */
 export function subset(set: BatchSource, indices: ArrayLike<number>): BatchSource {

@@ -1,6 +1,6 @@
 import { MultiLayerNet, SGD, type WeightInit } from "@backprop/layers";
-import type { Demo } from "./demo-command";
-import { LOSS_CURVE_FLAGS, lossCurveHelp, lossCurveSettings, runLossCurves } from "./demo-loss-curves";
+import type { Demo } from "./demo-command.js";
+import { LOSS_CURVE_FLAGS, lossCurveHelp, lossCurveSettings, runLossCurves } from "./demo-loss-curves.js";
 
 const CMD = "backprop demo weight-init-compare";
 

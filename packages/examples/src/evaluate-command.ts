@@ -2,11 +2,11 @@ import { zeros } from "@backprop/core";
 import { DataError, checkSchema, inputSize, loadIdxTestSet, outputSize, type TableDataset, type TableSchema } from "@backprop/datasets";
 import { evaluateMetrics, meanAbsoluteError, meanSquaredError, predictions, type BatchSource, type Metric, type ModelHeader, type Net } from "@backprop/layers";
 import { loadModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags } from "./args";
-import { dataSource, describeData, loadData, type DataSource, type ImageSource } from "./data";
-import type { Output } from "./output";
-import { readRowsToEvaluate } from "./table-rows";
-import { PENGUINS_DATASET, reloadTableSource, round, type TableSource } from "./table-data";
+import { UsageError, nonNegativeInt, parseFlags } from "./args.js";
+import { dataSource, describeData, loadData, type DataSource, type ImageSource } from "./data.js";
+import type { Output } from "./output.js";
+import { readRowsToEvaluate } from "./table-rows.js";
+import { PENGUINS_DATASET, reloadTableSource, round, type TableSource } from "./table-data.js";
 
 const CMD = "backprop evaluate";
 

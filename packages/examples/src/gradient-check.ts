@@ -1,6 +1,6 @@
 import type { Mnist } from "@backprop/datasets";
 import { gradientCheck, gradientsAgree, type GradientDiff, type Net } from "@backprop/layers";
-import { buildNet, type NetChoice } from "./net-flags";
+import { buildNet, type NetChoice } from "./net-flags.js";
 
 export interface GradientCheckConfig {
   net: NetChoice;

@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import type { TrainingHistory } from "@backprop/layers";
 import { writeFileAtomic } from "@backprop/layers/node";
-import { metricKeys } from "./metric-format";
+import { metricKeys } from "./metric-format.js";
 
 export const HISTORY_FORMATS = [".json", ".csv"];
 

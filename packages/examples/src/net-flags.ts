@@ -1,7 +1,7 @@
 import { totalmem } from "node:os";
 import type { DType } from "@backprop/core";
 import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
-import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args";
+import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args.js";
 
 /** The flags that choose a net, shared by train and gradcheck. */
 export const NET_FLAGS = {

@@ -2,10 +2,10 @@ import { Tensor } from "@backprop/core";
 import { checkSchema, encodeRows, inputSize, readTable, unscale } from "@backprop/datasets";
 import { softmax } from "@backprop/layers";
 import { loadModel, writeFileAtomic } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags } from "./args";
-import { checkNetFits, recordedData } from "./evaluate-command";
-import type { Output } from "./output";
-import { checkOutput } from "./train-command";
+import { UsageError, nonNegativeInt, parseFlags } from "./args.js";
+import { checkNetFits, recordedData } from "./evaluate-command.js";
+import type { Output } from "./output.js";
+import { checkOutput } from "./train-command.js";
 
 const CMD = "backprop predict";
 

@@ -4,14 +4,14 @@ import { MultiBar } from "cli-progress";
 import { DataError } from "@backprop/datasets";
 import { DivergedError, MAX_COUNT, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args";
-import { dataSource, loadRunData, type DataSource, type RunData } from "./data";
-import { formatMetrics, finalValues } from "./metric-format";
-import { HISTORY_FORMATS, writeHistory } from "./history-file";
-import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags";
-import { netSizes } from "./evaluate-command";
-import type { Output } from "./output";
-import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args.js";
+import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
+import { formatMetrics, finalValues } from "./metric-format.js";
+import { HISTORY_FORMATS, writeHistory } from "./history-file.js";
+import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
+import { netSizes } from "./evaluate-command.js";
+import type { Output } from "./output.js";
+import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data.js";
 
 const CMD = "backprop train";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "../src/args";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "../src/args.js";
 
 describe("flag parsing", () => {
   it("reads numbers and falls back when the flag is absent", () => {

@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, idx, tempDir, writeIdxFolder } from "./helpers";
+import { cli, idx, tempDir, writeIdxFolder } from "./helpers.js";
 
 // Every mistake in a data folder or a model file gives one line on stderr, no stack trace, and exit code 2.
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cli } from "./helpers";
+import { cli } from "./helpers.js";
 
 // the shape of the output only: timings are never asserted, so these runs are tiny (a hundredth of the repetitions)
 const QUICK = ["bench", "--quick", "--rounds", "1", "--reps-scale", "0.01"];

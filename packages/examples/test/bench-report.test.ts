@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatNumber, formatTable, stats, type BenchRow } from "../src/bench-report";
+import { formatNumber, formatTable, stats, type BenchRow } from "../src/bench-report.js";
 
 describe("bench report", () => {
   it("summarizes repetitions by median, min, max and mean", () => {

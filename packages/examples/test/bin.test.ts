@@ -3,7 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir, weightBytes } from "./helpers";
+import { cli, tempDir, weightBytes } from "./helpers.js";
 
 // the real process: the bundle that `pnpm train` runs, with real signals
 const root = fileURLToPath(new URL("../../../", import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buyAppleOrange } from "../src";
-import { cli } from "./helpers";
+import { buyAppleOrange } from "../src/index.js";
+import { cli } from "./helpers.js";
 
 // the book, 5.4.2: (2 * 100 + 3 * 150) * 1.1 is 715.0000000000001 in doubles (the book's Python prints the same)
 describe("buyAppleOrange", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buyApple } from "../src";
-import { cli } from "./helpers";
+import { buyApple } from "../src/index.js";
+import { cli } from "./helpers.js";
 
 // the book, 5.4.1: price 220, dapple 2.2, dapple_num 110, dtax 200, as IEEE doubles compute them
 describe("buyApple", () => {

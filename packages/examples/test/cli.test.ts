@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cli } from "./helpers";
+import { cli } from "./helpers.js";
 
 describe("backprop CLI", () => {
   it("prints the commands with no arguments and with --help", async () => {

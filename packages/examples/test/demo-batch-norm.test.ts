@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { weightScales } from "../src/demo-batch-norm";
-import { cli } from "./helpers";
+import { weightScales } from "../src/demo-batch-norm.js";
+import { cli } from "./helpers.js";
 
 /** The table under the header's blank line, as rows of cells. */
 function table(stdout: string): string[][] {

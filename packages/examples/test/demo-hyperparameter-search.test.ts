@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cli } from "./helpers";
+import { cli } from "./helpers.js";
 
 const demo = (...flags: string[]) => cli("demo", "hyperparameter-search", ...flags);
 

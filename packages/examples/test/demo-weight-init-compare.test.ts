@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cli } from "./helpers";
+import { cli } from "./helpers.js";
 
 /** The table under the header's blank line, as rows of cells. */
 function table(stdout: string): string[][] {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { zeros } from "@backprop/core";
 import { TwoLayerNet } from "@backprop/layers";
 import { saveModel } from "@backprop/layers/node";
-import { cli, cliWith, writeIdxFolder, useScratch } from "./helpers";
+import { cli, cliWith, writeIdxFolder, useScratch } from "./helpers.js";
 
 const { scratch, adopt } = useScratch();
 

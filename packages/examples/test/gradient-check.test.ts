@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Tensor } from "@backprop/core";
 import { loadMnist } from "@backprop/datasets";
 import type { Layer } from "@backprop/layers";
-import { checkNet, gradientCheckNet, parseNetFlags } from "../src";
-import { cli } from "./helpers";
+import { checkNet, gradientCheckNet, parseNetFlags } from "../src/index.js";
+import { cli } from "./helpers.js";
 
 const net = (flags: Record<string, string | boolean>) => parseNetFlags("test", flags, 50);
 

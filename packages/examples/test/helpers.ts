@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, expect } from "vitest";
 import { gzipSync } from "node:zlib";
 import { loadModel } from "@backprop/layers/node";
-import { run, type Output } from "../src";
+import { run, type Output } from "../src/index.js";
 
 /** Runs the CLI in-process and returns its exit code and everything it wrote. */
 export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -14,7 +14,7 @@ describe("the README's chapter 6 example", () => {
 
   it("runs: 5 epochs of Adam on a BatchNorm and Dropout net pass 93% test accuracy, and it prints the net's layers", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await import("../src/readme-chapter6");
+    await import("../src/readme-chapter6.js");
     const lines = log.mock.calls.map((call) => call.join(" "));
     expect(lines).toHaveLength(6);
     expect(lines.slice(0, 5).map((l) => Number(/^step (\d+):/.exec(l)?.[1]))).toEqual([80, 160, 240, 320, 400]);

@@ -14,7 +14,7 @@ describe("the README's library example", () => {
 
   it("runs, and 500 seeded steps of the book's loop pass 85% test accuracy", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await import("../src/readme-example");
+    await import("../src/readme-example.js");
     expect(log).toHaveBeenCalledTimes(1);
     const [name, label, accuracy] = log.mock.calls[0];
     expect(name).toBe("TwoLayerNet(784 -> 50 -> 10, relu)");

@@ -14,7 +14,7 @@ describe("the README's regression example", () => {
 
   it("runs: the penguins recipe ends within 300 g, at the figure the README gives", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await import("../src/readme-regression");
+    await import("../src/readme-regression.js");
     const lines = log.mock.calls.map((call) => call.join(" "));
     expect(lines).toHaveLength(1);
     const mae = Number(/test MAE ([\d.]+) g/.exec(lines[0])?.[1]);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { tensor } from "@backprop/core";
 import { Affine, IdentityWithLoss, Net, SoftmaxWithLoss } from "@backprop/layers";
 import { saveModel } from "@backprop/layers/node";
-import { cli, cliWith, useScratch, weightBytes } from "./helpers";
+import { cli, cliWith, useScratch, weightBytes } from "./helpers.js";
 
 const { scratch } = useScratch();
 const NEW_PENGUINS = join(import.meta.dirname, "fixtures", "new-penguins.csv");

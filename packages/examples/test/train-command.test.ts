@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCheckpoint, loadModel } from "@backprop/layers/node";
-import { cli, cliWith, weightBytes, writeIdxFolder, useScratch } from "./helpers";
+import { cli, cliWith, weightBytes, writeIdxFolder, useScratch } from "./helpers.js";
 
 const { scratch, adopt } = useScratch();
 

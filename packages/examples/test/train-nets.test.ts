@@ -2,7 +2,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCheckpoint, loadModel } from "@backprop/layers/node";
-import { cli, cliWith, weightBytes, useScratch } from "./helpers";
+import { cli, cliWith, weightBytes, useScratch } from "./helpers.js";
 
 const { scratch } = useScratch();
 

@@ -1,5 +1,5 @@
 import { ShapeError, Tensor, div, formatShape } from "@backprop/core";
-import { classIndices } from "./losses/labels";
+import { classIndices } from "./losses/labels.js";
 
 // keeps log() finite when a predicted probability is 0, as the book does
 const LOG_EPSILON = 1e-7;

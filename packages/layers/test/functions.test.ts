@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tensor, zeros } from "@backprop/core";
-import { crossEntropyError, sigmoid, softmax } from "../src";
-import { expectClose, oneHot, valuesOf } from "./helpers";
+import { crossEntropyError, sigmoid, softmax } from "../src/index.js";
+import { expectClose, oneHot, valuesOf } from "./helpers.js";
 
 // expected values from NumPy: softmax(a) = exp(a - max(a)) / sum(exp(a - max(a)))
 const SOFTMAX_OF_0_3_2_9_4_0 = [0.01821127329554753, 0.24519181293507392, 0.7365969137693786];

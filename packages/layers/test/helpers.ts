@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect } from "vitest";
 import { randn, tensor, type NestedArray, type Random, type Tensor } from "@backprop/core";
-import { AddLayer, MulLayer, compareGradients, numericalGradient, type Value } from "../src";
+import { AddLayer, MulLayer, compareGradients, numericalGradient, type Value } from "../src/index.js";
 
 /** The elements of `x` in row-major order, as a plain array (a copy). */
 export function valuesOf(x: Tensor): number[] {

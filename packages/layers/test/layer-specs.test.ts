@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, full, ones, rand, zeros, type Tensor } from "@backprop/core";
-import { Affine, BatchNormalization, Dropout, LAYERS, Relu, Sigmoid, Tanh, type BuildContext, type Layer, type LayerSpec } from "../src";
-import { valuesOf } from "./helpers";
+import { Affine, BatchNormalization, Dropout, LAYERS, Relu, Sigmoid, Tanh, type BuildContext, type Layer, type LayerSpec } from "../src/index.js";
+import { valuesOf } from "./helpers.js";
 
 /** What a net gives fromSpec: parameters filled with `value` (0 unless told) and the net's generator. */
 function context(rng = new Random("layer-specs")): BuildContext & { shapes: number[][] } {

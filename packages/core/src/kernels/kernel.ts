@@ -1,5 +1,5 @@
-import { BackendError } from "../errors";
-import { loadWasmGemm } from "./wasm-gemm";
+import { BackendError } from "../errors.js";
+import { loadWasmGemm } from "./wasm-gemm.js";
 
 /** The matrix-product kernels: WebAssembly SIMD (dist/gemm.wasm) or plain TypeScript. */
 export type GemmKernel = "wasm" | "ts";

@@ -1,4 +1,4 @@
-import type { Data } from "../tensor";
+import type { Data } from "../tensor.js";
 
 /**
  * C = A·B on raw strided buffers, in 4x4 tiles of C held in registers: each step over k loads 4 values of A and

@@ -1,5 +1,5 @@
-import { BackendError } from "../errors";
-import type { Data } from "../tensor";
+import { BackendError } from "../errors.js";
+import type { Data } from "../tensor.js";
 
 /** What packages/core/assembly/gemm.ts exports. */
 interface GemmExports {

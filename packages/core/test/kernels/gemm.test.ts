@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Random, Tensor, gemmKernel, tensor, zeros, type DType } from "../../src";
-import { matmul } from "../../src/linalg";
-import type { GemmKernel } from "../../src/kernels/kernel";
-import { ndOf } from "../../src/tensor";
+import { Random, Tensor, gemmKernel, tensor, zeros, type DType } from "../../src/index.js";
+import { matmul } from "../../src/linalg.js";
+import type { GemmKernel } from "../../src/kernels/kernel.js";
+import { ndOf } from "../../src/tensor.js";
 
 const KERNELS: GemmKernel[] = ["ts", "wasm"];
 const AWKWARD_SIZES = [1, 3, 7, 17, 63, 65];

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { BackendError } from "../../src";
-import { chooseKernel, gemmKernel, resetGemmKernel } from "../../src/kernels/kernel";
-import { compileWasmGemm, wasmGemmPath } from "../../src/kernels/wasm-gemm";
+import { BackendError } from "../../src/index.js";
+import { chooseKernel, gemmKernel, resetGemmKernel } from "../../src/kernels/kernel.js";
+import { compileWasmGemm, wasmGemmPath } from "../../src/kernels/wasm-gemm.js";
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -116,8 +116,8 @@ describe("BACKPROP_KERNEL is read at the first product, not when the module load
   it("a bogus value loads the package and fails at the first dot, with a BackendError, until it is fixed", async () => {
     vi.stubEnv("BACKPROP_KERNEL", "bogus");
     vi.resetModules();
-    const core = await import("../../src");
-    const { resetGemmKernel: reset } = await import("../../src/kernels/kernel");
+    const core = await import("../../src/index.js");
+    const { resetGemmKernel: reset } = await import("../../src/kernels/kernel.js");
     const a = core.tensor([[1, 2]]);
     expect(a.add(1).toArray()).toEqual([[2, 3]]);
     expect(() => a.dot(a.T)).toThrow(/^BACKPROP_KERNEL must be "ts", "wasm" or unset, got "bogus"$/);
@@ -151,7 +151,7 @@ describe("gemmKernel reads BACKPROP_KERNEL", () => {
   ])("BACKPROP_KERNEL=%s gives %s, and dot follows it", async (setting, kernel) => {
     vi.stubEnv("BACKPROP_KERNEL", setting);
     vi.resetModules();
-    const core = await import("../../src");
+    const core = await import("../../src/index.js");
     expect(core.gemmKernel()).toBe(kernel);
     // 1 + 2^-24 + 2^-24 is 1 in float32 steps but rounds up to 1 + 2^-23 from a float64 sum
     const a = core.tensor([[1, 1, 1]], { dtype: "float32" });

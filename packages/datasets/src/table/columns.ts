@@ -1,5 +1,5 @@
-import { DataError } from "../data-error";
-import type { Cell, RawTable } from "./types";
+import { DataError } from "../data-error.js";
+import type { Cell, RawTable } from "./types.js";
 
 /** The text values read as missing by default, compared after trimming. */
 export const DEFAULT_MISSING = ["", "NA", "N/A", "NaN", "nan", "null", "?"];

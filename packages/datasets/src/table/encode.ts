@@ -1,7 +1,7 @@
-import { DataError } from "../data-error";
-import { isMissing, numberOf, quoted, textOf, whereIs } from "./columns";
-import { inputSize } from "./schema";
-import type { Cell, RawTable, TableSchema } from "./types";
+import { DataError } from "../data-error.js";
+import { isMissing, numberOf, quoted, textOf, whereIs } from "./columns.js";
+import { inputSize } from "./schema.js";
+import type { Cell, RawTable, TableSchema } from "./types.js";
 
 /** Why a row could not be encoded: its first cell that is missing, not a number, or of a category never seen. */
 export interface EncodeProblem {

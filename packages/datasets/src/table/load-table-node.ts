@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import { DataError } from "../data-error";
-import { prepareTable, type Table, type TableOptions } from "./load-table";
-import { parseTable, type ParseOptions } from "./parse";
-import type { RawTable } from "./types";
+import { DataError } from "../data-error.js";
+import { prepareTable, type Table, type TableOptions } from "./load-table.js";
+import { parseTable, type ParseOptions } from "./parse.js";
+import type { RawTable } from "./types.js";
 
 export interface LoadTableOptions extends TableOptions, ParseOptions {
   /** A second file of the same columns whose rows are the test set; without it the file is split. */

@@ -1,10 +1,10 @@
 import { Random } from "@backprop/core";
-import { DataError } from "../data-error";
-import { DEFAULT_MISSING, isMissing, type TableRows } from "./columns";
-import { encodeRows } from "./encode";
-import { fitSchema, inputNames } from "./schema";
-import { TableDataset } from "./table-dataset";
-import type { RawTable, TableSchema, Task } from "./types";
+import { DataError } from "../data-error.js";
+import { DEFAULT_MISSING, isMissing, type TableRows } from "./columns.js";
+import { encodeRows } from "./encode.js";
+import { fitSchema, inputNames } from "./schema.js";
+import { TableDataset } from "./table-dataset.js";
+import type { RawTable, TableSchema, Task } from "./types.js";
 
 /** The share of the kept rows that goes to the test set when no test file is given. */
 export const DEFAULT_TEST_FRACTION = 0.2;

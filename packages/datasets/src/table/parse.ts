@@ -1,6 +1,6 @@
 import { CsvError, parse } from "csv-parse/sync";
-import { DataError } from "../data-error";
-import type { Cell, RawTable } from "./types";
+import { DataError } from "../data-error.js";
+import type { Cell, RawTable } from "./types.js";
 
 export interface ParseOptions {
   /** Lines to skip before the header row (a title, a licence), read as plain lines, not as CSV; default 0. CSV only. */

@@ -1,6 +1,6 @@
-import { DataError } from "../data-error";
-import { categoriesOf, columnKind, distinctNumbers, firstNotANumber, numberOf, quoted, whereIs, type TableRows } from "./columns";
-import type { FeatureColumn, TableSchema, TargetColumn, Task } from "./types";
+import { DataError } from "../data-error.js";
+import { categoriesOf, columnKind, distinctNumbers, firstNotANumber, numberOf, quoted, whereIs, type TableRows } from "./columns.js";
+import type { FeatureColumn, TableSchema, TargetColumn, Task } from "./types.js";
 
 /** The columns to fit, named as in the file. */
 export interface SchemaOptions {

@@ -1,7 +1,7 @@
 import { Tensor, allocate, type DType } from "@backprop/core";
-import { inputSize, outputSize } from "./schema";
-import type { RawTable, TableSchema, Task } from "./types";
-import { indexRange } from "../index-range";
+import { inputSize, outputSize } from "./schema.js";
+import type { RawTable, TableSchema, Task } from "./types.js";
+import { indexRange } from "../index-range.js";
 
 /**
  * Encoded rows of a table: N rows of `inputSize` inputs, and a target per row (a standardized number for

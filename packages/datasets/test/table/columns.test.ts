@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MISSING, isMissing, numberOf, parseCsv, textOf } from "../../src/index";
-import { categoriesOf, columnKind, distinctNumbers } from "../../src/table/columns";
-import { expectDataError } from "./helpers";
+import { DEFAULT_MISSING, isMissing, numberOf, parseCsv, textOf } from "../../src/index.js";
+import { categoriesOf, columnKind, distinctNumbers } from "../../src/table/columns.js";
+import { expectDataError } from "./helpers.js";
 
 describe("numberOf", () => {
   it("reads JSON numbers and plain decimals, trimmed", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeRows, parseCsv, recordsTable, type TableSchema } from "../../src/index";
-import { expectDataError, rowsOf } from "./helpers";
+import { encodeRows, parseCsv, recordsTable, type TableSchema } from "../../src/index.js";
+import { expectDataError, rowsOf } from "./helpers.js";
 
 const SCHEMA: TableSchema = {
   features: [

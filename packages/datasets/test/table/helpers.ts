@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { DataError } from "../../src/index";
+import { DataError } from "../../src/index.js";
 
 /** Runs `f`, expecting a DataError with exactly `message` (one line). */
 export function expectDataError(f: () => unknown, message: string): void {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadTable, readTable } from "../../src/index";
-import { expectDataError } from "./helpers";
+import { loadTable, readTable } from "../../src/index.js";
+import { expectDataError } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "backprop-table-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

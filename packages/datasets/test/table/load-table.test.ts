@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "@backprop/core";
-import { parseCsv, parseTable, prepareTable, recordsTable, type Table } from "../../src/index";
-import { expectDataError, rowsOf, utf8 } from "./helpers";
+import { parseCsv, parseTable, prepareTable, recordsTable, type Table } from "../../src/index.js";
+import { expectDataError, rowsOf, utf8 } from "./helpers.js";
 
 // kept: lines 2, 4-5 (a quoted line break) and 6 (its unused note is NA); dropped: 3 (size NA), 7 (size empty), 8 (price empty).
 // colors come red, blue, green: out of order

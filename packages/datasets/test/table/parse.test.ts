@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCsv, parseJsonTable, parseTable, recordsTable } from "../../src/index";
-import { expectDataError, utf8 } from "./helpers";
+import { parseCsv, parseJsonTable, parseTable, recordsTable } from "../../src/index.js";
+import { expectDataError, utf8 } from "./helpers.js";
 
 // line 1 header; line 3 has a comma inside quotes and line 4 a doubled quote; the record of line 5 spans 5-6
 const QUOTED = ["name,note,score", "ann,plain,1", 'bob,"likes a, b",2', 'cat,"says ""hi""",3', 'dan,"two', 'lines",4', "eve,last,5"];

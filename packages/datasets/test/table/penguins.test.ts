@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MISSING, PENGUINS, describeSchema, loadPenguins, penguinsTable } from "../../src/index";
+import { DEFAULT_MISSING, PENGUINS, describeSchema, loadPenguins, penguinsTable } from "../../src/index.js";
 
 // The numbers below come from python3 with numpy, not from this code: json.load(data/penguins.json); keep the records
 // with every used column neither null nor "."; split with seedrandom's Alea("0") written again in Python

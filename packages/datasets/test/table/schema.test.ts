@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkSchema, describeSchema, fitSchema, inputNames, inputSize, parseCsv, unscale, type TableSchema } from "../../src/index";
-import { expectDataError } from "./helpers";
+import { checkSchema, describeSchema, fitSchema, inputNames, inputSize, parseCsv, unscale, type TableSchema } from "../../src/index.js";
+import { expectDataError } from "./helpers.js";
 
 // rows 0-3 train, 4-5 test; the test rows hold values far from the train rows' and a color train lacks
 const RAW = parseCsv(["x,color,y,kind", "1,red,10,b", "2,blue,10,a", "3,red,20,b", "6,red,40,b", "1000,green,5000,c", "-50,blue,-900,a"].join("\n"), "fit.csv");

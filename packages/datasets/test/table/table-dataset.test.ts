@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TableDataset } from "../../src/index";
-import { values } from "./helpers";
+import { TableDataset } from "../../src/index.js";
+import { values } from "./helpers.js";
 
 // three rows of two inputs: row 0 is 0.5 -1, row 1 is 2 3, row 2 is -4 0.25
 const X = Float64Array.of(0.5, -1, 2, 3, -4, 0.25);

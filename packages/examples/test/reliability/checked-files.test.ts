@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, cliWith, useScratch, writeIdxFolder, expectRefused } from "../helpers";
+import { cli, cliWith, useScratch, writeIdxFolder, expectRefused } from "../helpers.js";
 
 const { scratch } = useScratch();
 let dir: string;

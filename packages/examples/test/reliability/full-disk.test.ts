@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir } from "../helpers";
+import { cli, tempDir } from "../helpers.js";
 
 const mountPoint = join(tempDir(), "full");
 let mounted = false;
@@ -46,7 +46,7 @@ describe("a full disk", () => {
     const save = join(scratch, "run.bp");
     // a good checkpoint, made where there is room, then copied onto the tmpfs as the run's own
     const stop = new AbortController();
-    const { cliWith } = await import("../helpers");
+    const { cliWith } = await import("../helpers.js");
     await cliWith({ signal: stop.signal, onStdout: (t) => t.startsWith("epoch") && stop.abort() }, "train", "--epochs", "3", "--save", save);
     const target = join(mountPoint, "run.bp");
     copyFileSync(`${save}.ckpt`, `${target}.ckpt`);

@@ -1,7 +1,7 @@
 // Groups 5 and 12 of the reliability issue: flags take plain decimal numbers within stated ranges, once each, and
 // a bad one is one line that names it.
 import { describe, expect, it } from "vitest";
-import { cli, expectRefused } from "../helpers";
+import { cli, expectRefused } from "../helpers.js";
 
 const refused = expectRefused;
 

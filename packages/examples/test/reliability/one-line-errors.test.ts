@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, idx, useScratch, writeIdxFolder } from "../helpers";
+import { cli, idx, useScratch, writeIdxFolder } from "../helpers.js";
 
 const { scratch, adopt } = useScratch();
 const root = fileURLToPath(new URL("../../../../", import.meta.url));

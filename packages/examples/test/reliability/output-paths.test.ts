@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, cliWith, useScratch, weightBytes, expectRefused } from "../helpers";
+import { cli, cliWith, useScratch, weightBytes, expectRefused } from "../helpers.js";
 
 const { scratch } = useScratch();
 const QUICK = ["train", "--iters", "3", "--hidden", "4"];

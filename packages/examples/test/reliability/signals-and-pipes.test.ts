@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers";
+import { tempDir } from "../helpers.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const bundle = join(root, "packages/examples/dist/cli.js");

@@ -1,4 +1,4 @@
-import { crc32, hex32 } from "./crc32";
+import { crc32, hex32 } from "./crc32.js";
 
 /**
  * backprop's file of named arrays with a JSON header, used for models and checkpoints (version 3):

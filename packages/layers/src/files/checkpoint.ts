@@ -1,15 +1,15 @@
 import { Tensor, formatShape } from "@backprop/core";
-import { describeValue } from "../layers/layer";
-import type { Net } from "../nets/net";
-import type { Optimizer, OptimizerSpec } from "../optimizers/optimizer";
-import { OPTIMIZERS } from "../optimizers/registry";
-import type { BatchSource } from "../training/batch-source";
-import { metricOf, type MetricSpec } from "../training/metrics";
-import { isRecord, type State } from "../training/state";
-import { MAX_COUNT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer";
-import { decodeArrayFile, encodeArrayFile, type FileHeader } from "./array-file";
-import { modelContents, netOfFile, type ModelMeta } from "./model";
-import { failFor, stateFromJson, stateToJson } from "./state-arrays";
+import { describeValue } from "../layers/layer.js";
+import type { Net } from "../nets/net.js";
+import type { Optimizer, OptimizerSpec } from "../optimizers/optimizer.js";
+import { OPTIMIZERS } from "../optimizers/registry.js";
+import type { BatchSource } from "../training/batch-source.js";
+import { metricOf, type MetricSpec } from "../training/metrics.js";
+import { isRecord, type State } from "../training/state.js";
+import { MAX_COUNT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer.js";
+import { decodeArrayFile, encodeArrayFile, type FileHeader } from "./array-file.js";
+import { modelContents, netOfFile, type ModelMeta } from "./model.js";
+import { failFor, stateFromJson, stateToJson } from "./state-arrays.js";
 
 /** A training run as a checkpoint holds it: the net, the optimizer and the trainer, each with its state. */
 export interface Checkpoint {

@@ -1,8 +1,8 @@
 import { Tensor, formatShape, sizeOf, type DType } from "@backprop/core";
-import { Net, buildContext, type NetSpec } from "../nets/net";
-import { TwoLayerNet } from "../nets/two-layer-net";
-import { ModelFileError, decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "./array-file";
-import { arrayRefs, failFor, stateFromJson, stateToJson, type StoredArrays } from "./state-arrays";
+import { Net, buildContext, type NetSpec } from "../nets/net.js";
+import { TwoLayerNet } from "../nets/two-layer-net.js";
+import { ModelFileError, decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "./array-file.js";
+import { arrayRefs, failFor, stateFromJson, stateToJson, type StoredArrays } from "./state-arrays.js";
 
 const PARAM_SLACK = 1e6;
 

@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Net } from "../nets/net";
-import type { Trainer } from "../training/trainer";
-import { ModelFileError } from "./array-file";
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint";
-import { decodeModel, encodeModel, type ModelMeta } from "./model";
+import type { Net } from "../nets/net.js";
+import type { Trainer } from "../training/trainer.js";
+import { ModelFileError } from "./array-file.js";
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint.js";
+import { decodeModel, encodeModel, type ModelMeta } from "./model.js";
 
 /** A file that could not be written: the message names the file's path (never the temporary file) and why. */
 export class FileWriteError extends Error {

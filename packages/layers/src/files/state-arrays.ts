@@ -1,6 +1,6 @@
 import { Tensor } from "@backprop/core";
-import type { State } from "../training/state";
-import { ModelFileError, type StoredArray } from "./array-file";
+import type { State } from "../training/state.js";
+import { ModelFileError, type StoredArray } from "./array-file.js";
 
 /** How a header refers to an array of the file: { "$array": name }. */
 export interface ArrayRef {

@@ -1,8 +1,8 @@
 import { randn, type Random, type Tensor } from "@backprop/core";
-import type { Layer } from "../layers/layer";
-import type { Loss } from "../losses/loss";
-import type { State } from "../training/state";
-import { NUMERICAL_H, numericalGradient } from "./numerical-gradient";
+import type { Layer } from "../layers/layer.js";
+import type { Loss } from "../losses/loss.js";
+import type { State } from "../training/state.js";
+import { NUMERICAL_H, numericalGradient } from "./numerical-gradient.js";
 
 /** How far a backprop gradient is from the numerical one, over all elements. */
 export interface GradientDiff {

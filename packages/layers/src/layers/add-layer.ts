@@ -1,5 +1,5 @@
-import { notForwarded } from "./layer";
-import { addValues, checkDout, checkOperands, reduceLike, type Value } from "./value";
+import { notForwarded } from "./layer.js";
+import { addValues, checkDout, checkOperands, reduceLike, type Value } from "./value.js";
 import type { Tensor } from "@backprop/core";
 
 /** Addition node, out = x + y, on numbers or tensors (broadcast as NumPy). */

@@ -1,5 +1,5 @@
 import { ShapeError, formatShape, sizeOf, type Tensor } from "@backprop/core";
-import { checkDout, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer";
+import { checkDout, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer.js";
 
 /**
  * Fully connected layer, out = x·W + b.  x: (N, D) -> out: (N, M);  W: (D, M), b: (M).

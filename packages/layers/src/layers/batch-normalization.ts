@@ -1,6 +1,6 @@
 import { ShapeError, formatShape, zerosLike, type Tensor } from "@backprop/core";
-import { cloneState, type State } from "../training/state";
-import { checkDout, checkOption, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer";
+import { cloneState, type State } from "../training/state.js";
+import { checkDout, checkOption, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer.js";
 
 /** The book's 10e-7 under the square root, which keeps a feature of zero variance finite. */
 const DEFAULT_EPS = 1e-6;

@@ -1,5 +1,5 @@
 import { rand, type Random, type Tensor } from "@backprop/core";
-import { checkDout, checkOption, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer";
+import { checkDout, checkOption, notForwarded, type BuildContext, type Layer, type LayerSpec } from "./layer.js";
 
 /**
  * Dropout (Srivastava et al., arXiv 1207.0580), as the book: in training each element is kept where a uniform draw

@@ -1,5 +1,5 @@
 import { ShapeError, Tensor, formatShape, type DType, type Random } from "@backprop/core";
-import type { State } from "../training/state";
+import type { State } from "../training/state.js";
 
 /** A layer as JSON: its type (the class's `type`) and the options that, with its parameters, rebuild it. */
 export interface LayerSpec {

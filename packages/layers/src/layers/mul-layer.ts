@@ -1,5 +1,5 @@
-import { notForwarded } from "./layer";
-import { checkDout, checkOperands, mulValues, reduceLike, type Value } from "./value";
+import { notForwarded } from "./layer.js";
+import { checkDout, checkOperands, mulValues, reduceLike, type Value } from "./value.js";
 import type { Tensor } from "@backprop/core";
 
 /** Multiplication node, out = x * y, on numbers or tensors (broadcast as NumPy). */

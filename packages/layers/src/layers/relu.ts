@@ -1,5 +1,5 @@
 import type { Tensor } from "@backprop/core";
-import { checkDout, notForwarded, type Layer, type LayerSpec } from "./layer";
+import { checkDout, notForwarded, type Layer, type LayerSpec } from "./layer.js";
 
 /** Rectified linear unit, out = max(0, x), element-wise.  x: any shape -> out: the same shape. */
 export class Relu implements Layer {

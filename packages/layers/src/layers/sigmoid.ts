@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import { checkDout, notForwarded, type Layer, type LayerSpec } from "./layer";
-import { sigmoid } from "../functions";
+import { checkDout, notForwarded, type Layer, type LayerSpec } from "./layer.js";
+import { sigmoid } from "../functions.js";
 
 /** Logistic sigmoid, out = 1 / (1 + exp(-x)), element-wise.  x: any shape -> out: the same shape. */
 export class Sigmoid implements Layer {

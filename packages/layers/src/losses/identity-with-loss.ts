@@ -1,5 +1,5 @@
 import { ShapeError, formatShape, type Tensor } from "@backprop/core";
-import { checkLossDout, type Loss, type LossSpec } from "./loss";
+import { checkLossDout, type Loss, type LossSpec } from "./loss.js";
 
 /**
  * The identity output with the mean squared error, the last layer for regression:

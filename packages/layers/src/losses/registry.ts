@@ -1,6 +1,6 @@
-import { Registry } from "../registry";
-import { LOSS_CLASSES } from "./index";
-import type { Loss } from "./loss";
+import { Registry } from "../registry.js";
+import { LOSS_CLASSES } from "./index.js";
+import type { Loss } from "./loss.js";
 
 /** Every loss class of losses/index.ts, by its `type`. */
 export const LOSSES = new Registry<Loss>("lossFromSpec", LOSS_CLASSES);

@@ -1,7 +1,7 @@
 import { ShapeError, formatShape, type Tensor } from "@backprop/core";
-import { meanNegativeLog, softmax } from "../functions";
-import { classIndices } from "./labels";
-import { checkLossDout, type Loss, type LossSpec } from "./loss";
+import { meanNegativeLog, softmax } from "../functions.js";
+import { classIndices } from "./labels.js";
+import { checkLossDout, type Loss, type LossSpec } from "./loss.js";
 
 /**
  * Softmax followed by the cross-entropy loss, the network's last layer for classification.

@@ -1,5 +1,5 @@
-export { Net, paramName, type NetOptions, type NetSpec, type NamedLayerSpec } from "./net";
-export { TwoLayerNet, type TwoLayerNetOptions } from "./two-layer-net";
-export { MultiLayerNet, MultiLayerNetExtend, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions } from "./multi-layer-net";
-export { initStd, initWeights, type WeightInit } from "./weight-init";
-export { flattenParams, assignFlat } from "./flat-params";
+export { Net, paramName, type NetOptions, type NetSpec, type NamedLayerSpec } from "./net.js";
+export { TwoLayerNet, type TwoLayerNetOptions } from "./two-layer-net.js";
+export { MultiLayerNet, MultiLayerNetExtend, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions } from "./multi-layer-net.js";
+export { initStd, initWeights, type WeightInit } from "./weight-init.js";
+export { flattenParams, assignFlat } from "./flat-params.js";

@@ -1,15 +1,15 @@
 import { Random, ones, zeros, type DType } from "@backprop/core";
-import { Affine } from "../layers/affine";
-import { BatchNormalization } from "../layers/batch-normalization";
-import { Dropout } from "../layers/dropout";
-import type { Layer } from "../layers/layer";
-import { Relu } from "../layers/relu";
-import { Sigmoid } from "../layers/sigmoid";
-import { Tanh } from "../layers/tanh";
-import type { Loss } from "../losses/loss";
-import { SoftmaxWithLoss } from "../losses/softmax-with-loss";
-import { Net } from "./net";
-import { initWeights, type WeightInit } from "./weight-init";
+import { Affine } from "../layers/affine.js";
+import { BatchNormalization } from "../layers/batch-normalization.js";
+import { Dropout } from "../layers/dropout.js";
+import type { Layer } from "../layers/layer.js";
+import { Relu } from "../layers/relu.js";
+import { Sigmoid } from "../layers/sigmoid.js";
+import { Tanh } from "../layers/tanh.js";
+import type { Loss } from "../losses/loss.js";
+import { SoftmaxWithLoss } from "../losses/softmax-with-loss.js";
+import { Net } from "./net.js";
+import { initWeights, type WeightInit } from "./weight-init.js";
 
 const ACTIVATION_LAYER = { relu: Relu, sigmoid: Sigmoid, tanh: Tanh };
 

@@ -1,11 +1,11 @@
 import { Random, full, type DType, type Tensor } from "@backprop/core";
-import { numericalGradients } from "../gradient/gradient-check";
-import type { BuildContext, Layer, LayerSpec } from "../layers/layer";
-import { LAYERS } from "../layers/registry";
-import type { Loss, LossSpec } from "../losses/loss";
-import { LOSSES } from "../losses/registry";
-import { countCorrect } from "../training/metrics";
-import { asRandomState, randomState, type State, type StateRecord } from "../training/state";
+import { numericalGradients } from "../gradient/gradient-check.js";
+import type { BuildContext, Layer, LayerSpec } from "../layers/layer.js";
+import { LAYERS } from "../layers/registry.js";
+import type { Loss, LossSpec } from "../losses/loss.js";
+import { LOSSES } from "../losses/registry.js";
+import { countCorrect } from "../training/metrics.js";
+import { asRandomState, randomState, type State, type StateRecord } from "../training/state.js";
 
 /** A layer of a net as JSON: its name in the net, its spec, and the net's names of its parameters. */
 export type NamedLayerSpec = LayerSpec & { name: string; params?: Record<string, string> };

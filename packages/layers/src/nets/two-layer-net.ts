@@ -1,10 +1,10 @@
 import { Random, zeros, type DType } from "@backprop/core";
-import { Affine } from "../layers/affine";
-import { Relu } from "../layers/relu";
-import type { Loss } from "../losses/loss";
-import { SoftmaxWithLoss } from "../losses/softmax-with-loss";
-import { Net } from "./net";
-import { initWeights, type WeightInit } from "./weight-init";
+import { Affine } from "../layers/affine.js";
+import { Relu } from "../layers/relu.js";
+import type { Loss } from "../losses/loss.js";
+import { SoftmaxWithLoss } from "../losses/softmax-with-loss.js";
+import { Net } from "./net.js";
+import { initWeights, type WeightInit } from "./weight-init.js";
 
 export interface TwoLayerNetOptions {
   /** Standard deviation of the initial weights (the book's weight_init_std, default 0.01), or "he" / "xavier". */

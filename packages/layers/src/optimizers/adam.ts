@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import { cloneState, type State } from "../training/state";
-import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { cloneState, type State } from "../training/state.js";
+import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer.js";
 
 /**
  * Adam (Kingma and Ba, arXiv 1412.6980), in the book's form with the bias correction folded into the step:

@@ -1,9 +1,9 @@
-import { SGD } from "./sgd";
-import { Momentum } from "./momentum";
-import { Nesterov } from "./nesterov";
-import { AdaGrad } from "./adagrad";
-import { RMSprop } from "./rmsprop";
-import { Adam } from "./adam";
+import { SGD } from "./sgd.js";
+import { Momentum } from "./momentum.js";
+import { Nesterov } from "./nesterov.js";
+import { AdaGrad } from "./adagrad.js";
+import { RMSprop } from "./rmsprop.js";
+import { Adam } from "./adam.js";
 
 // The optimizers of the book's chapter 6, one file each. Listed here, an optimizer is known to checkpoints and to
 // the command line (`--optimizer adam`) by its `type`, in this order: the book's, of increasing complexity.

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import { cloneState, type State } from "../training/state";
-import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { cloneState, type State } from "../training/state.js";
+import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer.js";
 
 /** SGD with momentum: v = momentum * v - lr * dW;  W += v. */
 export class Momentum implements Optimizer {

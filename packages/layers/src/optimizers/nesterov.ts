@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import { cloneState, type State } from "../training/state";
-import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { cloneState, type State } from "../training/state.js";
+import { checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer.js";
 
 /**
  * Nesterov's accelerated gradient (Bengio et al., arXiv 1212.0901), in the book's form:

@@ -1,6 +1,6 @@
 import { ShapeError, Tensor, formatShape, zerosLike, type Data } from "@backprop/core";
-import { checkOption, describeValue } from "../layers/layer";
-import { cloneState, type State } from "../training/state";
+import { checkOption, describeValue } from "../layers/layer.js";
+import { cloneState, type State } from "../training/state.js";
 
 /** An optimizer as JSON: its type (the class's `type`) and settings, such as { type: "Adam", lr: 0.001, ... }. */
 export interface OptimizerSpec {

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import { cloneState, type State } from "../training/state";
-import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer";
+import { cloneState, type State } from "../training/state.js";
+import { EPSILON, checkGrads, describe, elementsOf, fraction, rowMajorOf, positive, slotsFor, slotsFromState, type Optimizer, type OptimizerSpec, type Slots } from "./optimizer.js";
 
 /** RMSprop (Tieleman and Hinton, 2012): h = decayRate * h + (1 - decayRate) * dW * dW;  W -= lr * dW / (sqrt(h) + 1e-7). */
 export class RMSprop implements Optimizer {

@@ -1,6 +1,6 @@
 import type { Tensor } from "@backprop/core";
-import type { State } from "../training/state";
-import { checkGrads, describe, positive, type Optimizer, type OptimizerSpec } from "./optimizer";
+import type { State } from "../training/state.js";
+import { checkGrads, describe, positive, type Optimizer, type OptimizerSpec } from "./optimizer.js";
 
 /** Stochastic gradient descent: W -= lr * dW. */
 export class SGD implements Optimizer {

@@ -1,7 +1,7 @@
 import type { DType, Tensor } from "@backprop/core";
-import type { Net } from "../nets/net";
-import { classIndices } from "../losses/labels";
-import type { Metric } from "./metrics";
+import type { Net } from "../nets/net.js";
+import { classIndices } from "../losses/labels.js";
+import type { Metric } from "./metrics.js";
 
 /** Where a trainer takes its samples: a data set that makes tensors for the rows asked for. */
 export interface BatchSource {

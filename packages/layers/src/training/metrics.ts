@@ -1,5 +1,5 @@
 import { ShapeError, formatShape, type Tensor } from "@backprop/core";
-import { classIndices } from "../losses/labels";
+import { classIndices } from "../losses/labels.js";
 
 /**
  * A figure of merit computed over a data set in chunks: each chunk of scores y and targets t adds `sum` and

@@ -1,9 +1,9 @@
 import { Random, Tensor, formatShape, type RandomState } from "@backprop/core";
-import type { Net } from "../nets/net";
-import { rowMajorOf, type Optimizer } from "../optimizers/optimizer";
-import { evaluateMetrics, type BatchSource } from "./batch-source";
-import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics";
-import { isRecord, randomState, type State } from "./state";
+import type { Net } from "../nets/net.js";
+import { rowMajorOf, type Optimizer } from "../optimizers/optimizer.js";
+import { evaluateMetrics, type BatchSource } from "./batch-source.js";
+import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics.js";
+import { isRecord, randomState, type State } from "./state.js";
 
 /** How a trainer runs, as a checkpoint records it. */
 export interface TrainerConfig {

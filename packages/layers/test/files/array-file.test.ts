@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { FORMAT_VERSION, MAGIC, ModelFileError, READABLE_VERSIONS, decodeArrayFile, encodeArrayFile } from "../../src";
-import { writeFileAtomic } from "../../src/node";
-import { bitsOf, useTempDir } from "../helpers";
-import { PREFIX, fileOf, legacyBytes, partsOf, readArrayFile, withHeader, writeArrayFile } from "./file-helpers";
+import { FORMAT_VERSION, MAGIC, ModelFileError, READABLE_VERSIONS, decodeArrayFile, encodeArrayFile } from "../../src/index.js";
+import { writeFileAtomic } from "../../src/node.js";
+import { bitsOf, useTempDir } from "../helpers.js";
+import { PREFIX, fileOf, legacyBytes, partsOf, readArrayFile, withHeader, writeArrayFile } from "./file-helpers.js";
 
 // Values that a careless encoding loses: the sign of zero, NaN, infinities, a subnormal, the extremes.
 const W_VALUES = [-0, NaN, Infinity, -Infinity, 1e-310, Number.MAX_VALUE, Number.MIN_VALUE, 0.1];

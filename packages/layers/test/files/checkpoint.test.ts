@@ -17,10 +17,10 @@ import {
   modelContents,
   resumeTrainer,
   type BatchSource,
-} from "../../src";
-import { loadCheckpoint, saveCheckpoint } from "../../src/node";
-import { bitsOf, useTempDir } from "../helpers";
-import { legacyBytes, withHeader } from "./file-helpers";
+} from "../../src/index.js";
+import { loadCheckpoint, saveCheckpoint } from "../../src/node.js";
+import { bitsOf, useTempDir } from "../helpers.js";
+import { legacyBytes, withHeader } from "./file-helpers.js";
 
 /** 40 rows of 4 features, labels 0..2: enough to take a few steps. */
 function rows(): BatchSource {

@@ -1,8 +1,8 @@
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { Random } from "@backprop/core";
-import { crc32 } from "../../src";
-import { hex32 } from "../../src/files/crc32";
+import { crc32 } from "../../src/index.js";
+import { hex32 } from "../../src/files/crc32.js";
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { crc32 } from "node:zlib";
-import { decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "../../src";
-import { readModelBytes, writeFileAtomic } from "../../src/node";
+import { decodeArrayFile, encodeArrayFile, type FileHeader, type StoredArray } from "../../src/index.js";
+import { readModelBytes, writeFileAtomic } from "../../src/node.js";
 
 // The layouts, by hand: "BACKPROP", the header's length, in version 3 the header's CRC-32, then the header. The
 // checksums here are node:zlib's, not the code's under test.

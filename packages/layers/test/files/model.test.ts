@@ -14,10 +14,10 @@ import {
   modelContents,
   type Net,
   type StoredArray,
-} from "../../src";
-import { loadModel, saveModel } from "../../src/node";
-import { bitsOf, useTempDir } from "../helpers";
-import { legacyBytes, readArrayFile, writeArrayFile } from "./file-helpers";
+} from "../../src/index.js";
+import { loadModel, saveModel } from "../../src/node.js";
+import { bitsOf, useTempDir } from "../helpers.js";
+import { legacyBytes, readArrayFile, writeArrayFile } from "./file-helpers.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const V1_ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };

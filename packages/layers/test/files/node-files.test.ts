@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Adam, ModelFileError, Trainer, TwoLayerNet, type BatchSource } from "../../src";
-import { FileWriteError, saveCheckpoint, saveModel, writeFileAtomic, type FileIO } from "../../src/node";
-import { useTempDir } from "../helpers";
+import { Adam, ModelFileError, Trainer, TwoLayerNet, type BatchSource } from "../../src/index.js";
+import { FileWriteError, saveCheckpoint, saveModel, writeFileAtomic, type FileIO } from "../../src/node.js";
+import { useTempDir } from "../helpers.js";
 
 /** node:fs's calls with some replaced, each call recorded as "name target" (a file descriptor by the path it opened). */
 function spyIO(overrides: Partial<FileIO> = {}): { io: FileIO; calls: string[] } {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, randn, tensor, zeros } from "@backprop/core";
-import { NUMERICAL_H, checkLayer, compareGradients, gradientCheck, numericalGradient, gradientsAgree, checkLoss, SoftmaxWithLoss, type GradientDiff, type Differentiable, type Layer, type LayerSpec } from "../../src";
-import { expectClose, valuesOf } from "../helpers";
+import { NUMERICAL_H, checkLayer, compareGradients, gradientCheck, numericalGradient, gradientsAgree, checkLoss, SoftmaxWithLoss, type GradientDiff, type Differentiable, type Layer, type LayerSpec } from "../../src/index.js";
+import { expectClose, valuesOf } from "../helpers.js";
 
 // The test functions below are polynomials of degree <= 2 in each element, for which the central difference
 // has no truncation error; rounding leaves about 1e-16 * |f| / h ~ 1e-11. 1e-8 leaves room.

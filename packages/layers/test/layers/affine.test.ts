@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { Affine, checkLayer } from "../../src";
-import { expectClose, valuesOf } from "../helpers";
+import { Affine, checkLayer } from "../../src/index.js";
+import { expectClose, valuesOf } from "../helpers.js";
 
 // sum((x·W + b) * R) is linear in each of x, W and b, so the central difference has no truncation error; what is
 // left is rounding, about 1e-16 * |loss| / h ~ 1e-11 for losses of order 10. 1e-8 leaves room and still catches

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, ones, randn, tensor, zeros } from "@backprop/core";
-import { BatchNormalization, checkLayer } from "../../src";
-import { bitsOf, expectClose, valuesOf } from "../helpers";
+import { BatchNormalization, checkLayer } from "../../src/index.js";
+import { bitsOf, expectClose, valuesOf } from "../helpers.js";
 
 // The loss sum(BN(x) * R) is smooth on the scale of each column's std: its third derivatives are of order
 // |gamma * R| / std^3, so the central difference's truncation error is about h^2 / 6 * |gamma * R| / std^3 ~ 3e-7 for

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, ones, rand, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { Dropout, checkLayer } from "../../src";
-import { valuesOf } from "../helpers";
+import { Dropout, checkLayer } from "../../src/index.js";
+import { valuesOf } from "../helpers.js";
 
 // With one mask throughout, the layer is x * mask, linear in x, so the central difference has no truncation error;
 // what is left is rounding, about 1e-16 * |loss| / h ~ 1e-11. 1e-8 leaves room and still catches a backward without

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, randn, tensor, zeros } from "@backprop/core";
-import { MulLayer, type Value } from "../../src";
-import { checkTwoInputLayer, expectClose, valuesOf } from "../helpers";
+import { MulLayer, type Value } from "../../src/index.js";
+import { checkTwoInputLayer, expectClose, valuesOf } from "../helpers.js";
 
 // sum(x * y * R) is linear in x and in y, so the central difference has no truncation error; what is left is
 // rounding, about 1e-16 * |loss| / h ~ 1e-11 for losses of order 10. 1e-8 leaves room and still catches any

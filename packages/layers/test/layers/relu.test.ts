@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { Relu, checkLayer } from "../../src";
-import { valuesOf } from "../helpers";
+import { Relu, checkLayer } from "../../src/index.js";
+import { valuesOf } from "../helpers.js";
 
 // Away from 0, Relu is linear, so the central difference has no truncation error; what is left is rounding,
 // about 1e-16 * |loss| / h ~ 1e-11 here. 1e-8 leaves room and still catches a wrong mask, whose error is of the

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { Sigmoid, checkLayer } from "../../src";
-import { expectClose, valuesOf } from "../helpers";
+import { Sigmoid, checkLayer } from "../../src/index.js";
+import { expectClose, valuesOf } from "../helpers.js";
 
 // The central difference with h = 1e-4 has truncation error h^2 / 6 * |sigmoid'''| <= 1e-8 / 6 * 0.125 ~ 2e-10
 // per unit of dout, plus rounding of about 1e-16 * |loss| / h ~ 1e-11. 1e-8 is well above both and far below

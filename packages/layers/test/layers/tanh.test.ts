@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { Tanh, checkLayer, type Layer } from "../../src";
-import { expectClose, valuesOf } from "../helpers";
+import { Tanh, checkLayer, type Layer } from "../../src/index.js";
+import { expectClose, valuesOf } from "../helpers.js";
 
 // The central difference with h = 1e-4 has truncation error h^2 / 6 * |tanh'''| <= 1e-8 / 6 * 2 ~ 3.3e-9 per unit of
 // dout (|tanh'''| is largest, 2, at 0), so at most ~1.5e-8 for the |dout| < 4.5 of a standard normal dout of a few

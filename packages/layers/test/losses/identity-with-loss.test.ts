@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, ShapeError, randn, tensor, zeros, type Tensor } from "@backprop/core";
-import { IdentityWithLoss, LOSSES, checkLoss } from "../../src";
-import { valuesOf } from "../helpers";
+import { IdentityWithLoss, LOSSES, checkLoss } from "../../src/index.js";
+import { valuesOf } from "../helpers.js";
 
 // The loss is quadratic in y, so the central difference has no truncation error (the third derivative is 0); what
 // is left is rounding, about 1e-16 * |loss| / h ~ 1e-11. 1e-8 leaves room and still catches a backward without the

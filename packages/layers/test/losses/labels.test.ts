@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ShapeError, tensor, zeros } from "@backprop/core";
-import { classIndices } from "../../src";
-import { oneHot } from "../helpers";
+import { classIndices } from "../../src/index.js";
+import { oneHot } from "../helpers.js";
 
 const WHERE = "Loss.forward";
 

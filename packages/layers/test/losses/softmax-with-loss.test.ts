@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, ShapeError, Tensor, randn, tensor, zeros } from "@backprop/core";
-import { SoftmaxWithLoss, compareGradients, numericalGradient } from "../../src";
-import { expectClose, oneHot, valuesOf } from "../helpers";
+import { SoftmaxWithLoss, compareGradients, numericalGradient } from "../../src/index.js";
+import { expectClose, oneHot, valuesOf } from "../helpers.js";
 
 // x (2, 3) with labels [2, 0]; the expected softmax, loss and (y - t) / N below were computed with NumPy
 const x = (): Tensor => tensor([[0.3, 2.9, 4.0], [1.0, -1.0, 0.0]]);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tensor } from "@backprop/core";
-import { MultiLayerNetExtend, assignFlat, flattenParams } from "../../src";
-import { bitsOf, valuesOf } from "../helpers";
+import { MultiLayerNetExtend, assignFlat, flattenParams } from "../../src/index.js";
+import { bitsOf, valuesOf } from "../helpers.js";
 
 describe("flattenParams and assignFlat", () => {
   test("flatten every parameter in order, row-major, into one vector", () => {

@@ -16,8 +16,8 @@ import {
   gradientsAgree,
   numericalGradient,
   type Layer,
-} from "../../src";
-import { bitsOf, valuesOf } from "../helpers";
+} from "../../src/index.js";
+import { bitsOf, valuesOf } from "../helpers.js";
 
 // Mean |backprop - numerical| per parameter. Central differences in float64 with h = 1e-4 are good to ~1e-9 here;
 // the rest is the 1e-7 that the cross-entropy adds inside its log, which backprop's (y - t) / N does not see:

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, rand, zeros } from "@backprop/core";
-import { Affine, BatchNormalization, Dropout, IdentityWithLoss, MultiLayerNetExtend, Net, Relu, SoftmaxWithLoss, Tanh, gradientCheck, paramName, type Layer } from "../../src";
-import { bitsOf } from "../helpers";
+import { Affine, BatchNormalization, Dropout, IdentityWithLoss, MultiLayerNetExtend, Net, Relu, SoftmaxWithLoss, Tanh, gradientCheck, paramName, type Layer } from "../../src/index.js";
+import { bitsOf } from "../helpers.js";
 
 /** A net of layers made by hand: Dropout first (no parameters), then Affine -> Tanh -> Affine, regression. */
 function handMade(): Net {

@@ -17,8 +17,8 @@ import {
   meanSquaredError,
   resumeTrainer,
   type BatchSource,
-} from "../../src";
-import { bitsOf } from "../helpers";
+} from "../../src/index.js";
+import { bitsOf } from "../helpers.js";
 
 // central differences in float64 with h = 1e-4 on a squared error: the error is O(h^2) times the third
 // derivative, which ReLU nets only have at kinks; ~1e-10 in practice, so 1e-7 leaves room and still catches a

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random, Tensor, rand, randn, tensor, zeros } from "@backprop/core";
-import { Affine, Relu, SGD, SoftmaxWithLoss, TwoLayerNet, gradientCheck } from "../../src";
-import { bitsOf, oneHot, valuesOf } from "../helpers";
+import { Affine, Relu, SGD, SoftmaxWithLoss, TwoLayerNet, gradientCheck } from "../../src/index.js";
+import { bitsOf, oneHot, valuesOf } from "../helpers.js";
 
 // Mean |backprop - numerical| per parameter, as the book's gradient_check.py reports it. The central difference
 // itself is good to ~1e-9 here, but the loss takes log(y + 1e-7), whose gradient differs from backprop's

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Random } from "@backprop/core";
-import { MultiLayerNet, initStd, initWeights } from "../../src";
-import { valuesOf } from "../helpers";
+import { MultiLayerNet, initStd, initWeights } from "../../src/index.js";
+import { valuesOf } from "../helpers.js";
 
 /** The sample mean and standard deviation of a list. */
 function moments(values: number[]): { mean: number; std: number } {

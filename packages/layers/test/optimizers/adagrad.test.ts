@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { AdaGrad } from "../../src";
-import { expectClose } from "../helpers";
+import { AdaGrad } from "../../src/index.js";
+import { expectClose } from "../helpers.js";
 
 // The expected values were computed in Python, not with the code under test: the book's rule written out on plain
 // floats,
 //   h = h + dx * dx;  x = x - lr * dx / (sqrt(h) + 1e-7)
 // and checked bit for bit against the book's common/optimizer.py (NumPy) on the same problem. The operations are
 // the same in the same order, so RELATIVE (1e-15) only allows for a last-bit difference.
-import { descend, expectPath, expectTwoSteps, params, GRADS_1, GRADS_2 } from "./optimizer-helpers";
+import { descend, expectPath, expectTwoSteps, params, GRADS_1, GRADS_2 } from "./optimizer-helpers.js";
 
 describe("AdaGrad", () => {
   test("three updates on f(x, y) = x^2 / 20 + y^2, lr 1.5 (the book's figure)", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { Adam } from "../../src";
-import { expectClose } from "../helpers";
+import { Adam } from "../../src/index.js";
+import { expectClose } from "../helpers.js";
 
 // The expected values were computed in Python, not with the code under test: the book's rule written out on plain
 // floats,
@@ -9,7 +9,7 @@ import { expectClose } from "../helpers";
 //   v = v + (1 - beta2) * (dx^2 - v);  x = x - lr_t * m / (sqrt(v) + 1e-7) at update t = 1, 2, ...
 // and checked bit for bit against the book's common/optimizer.py (NumPy) on the same problem. The operations are
 // the same in the same order, so RELATIVE (1e-15) only allows for a last-bit difference.
-import { descend, expectPath, expectTwoSteps, params, GRADS_1, GRADS_2 } from "./optimizer-helpers";
+import { descend, expectPath, expectTwoSteps, params, GRADS_1, GRADS_2 } from "./optimizer-helpers.js";
 
 describe("Adam", () => {
   test("three updates on f(x, y) = x^2 / 20 + y^2, lr 0.3 (the book's figure)", () => {

@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { Momentum } from "../../src";
-import { expectClose } from "../helpers";
+import { Momentum } from "../../src/index.js";
+import { expectClose } from "../helpers.js";
 
 // The expected values were computed in Python, not with the code under test: the book's rule written out on plain
 // floats,
 //   v = momentum * v - lr * dx;  x = x + v
 // and checked bit for bit against the book's common/optimizer.py (NumPy) on the same problem. The operations are
 // the same in the same order, so RELATIVE (1e-15) only allows for a last-bit difference.
-import { descend, expectPath, expectTwoSteps, params, GRADS_1 } from "./optimizer-helpers";
+import { descend, expectPath, expectTwoSteps, params, GRADS_1 } from "./optimizer-helpers.js";
 
 describe("Momentum", () => {
   test("three updates on f(x, y) = x^2 / 20 + y^2, lr 0.1 (the book's figure)", () => {

@@ -1,14 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { tensor, type Tensor } from "@backprop/core";
-import { Nesterov } from "../../src";
-import { expectClose } from "../helpers";
+import { Nesterov } from "../../src/index.js";
+import { expectClose } from "../helpers.js";
 
 // The expected values were computed in Python, not with the code under test: the book's rule written out on plain
 // floats,
 //   x = x + momentum^2 * v;  x = x - (1 + momentum) * lr * dx;  v = v * momentum;  v = v - lr * dx
 // and checked bit for bit against the book's common/optimizer.py (NumPy) on the same problem. The operations are
 // the same in the same order, so RELATIVE (1e-15) only allows for a last-bit difference.
-import { descend, expectPath } from "./optimizer-helpers";
+import { descend, expectPath } from "./optimizer-helpers.js";
 
 describe("Nesterov", () => {
   test("three updates on f(x, y) = x^2 / 20 + y^2, lr 0.1", () => {

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { tensor, type NestedArray, type Tensor } from "@backprop/core";
-import type { Optimizer } from "../../src";
-import { expectClose } from "../helpers";
+import type { Optimizer } from "../../src/index.js";
+import { expectClose } from "../helpers.js";
 
 // The optimizers' expected values were computed in Python, not with the code under test: each book rule written out
 // on plain floats and checked bit for bit against the book's common/optimizer.py (NumPy) on the same problem. The

@@ -3,8 +3,8 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Tensor, tensor, zeros } from "@backprop/core";
-import { AdaGrad, Adam, Momentum, Nesterov, OPTIMIZERS, RMSprop, SGD, type Optimizer, type State } from "../../src";
-import { bitsOf } from "../helpers";
+import { AdaGrad, Adam, Momentum, Nesterov, OPTIMIZERS, RMSprop, SGD, type Optimizer, type State } from "../../src/index.js";
+import { bitsOf } from "../helpers.js";
 
 // What every optimizer shares: a state that continues bit for bit, the checks of gradients and restored slots that
 // name the parameter, settings refused out of range, and the spec that rebuilds it through OPTIMIZERS.
@@ -320,7 +320,7 @@ describe("OPTIMIZERS", () => {
     const { build } = await import("esbuild");
     const bundled = await build({
       stdin: {
-        contents: 'import { OPTIMIZERS } from "../../src/optimizers/registry";\nconsole.log(JSON.stringify(OPTIMIZERS.types));',
+        contents: 'import { OPTIMIZERS } from "../../src/optimizers/registry.js";\nconsole.log(JSON.stringify(OPTIMIZERS.types));',
         resolveDir: dirname(fileURLToPath(import.meta.url)),
         loader: "ts",
       },

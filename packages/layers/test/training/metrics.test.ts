@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { tensor } from "@backprop/core";
-import { accuracy, meanAbsoluteError, meanSquaredError, metricKey, metricOf, metricSpec } from "../../src";
+import { accuracy, meanAbsoluteError, meanSquaredError, metricKey, metricOf, metricSpec } from "../../src/index.js";
 
 // three samples, one output: errors y - t are 1, -2 and 0.5
 const y = tensor([[3], [1], [2.5]]);

@@ -15,9 +15,9 @@ import {
   type Net,
   type Optimizer,
   type TrainerOptions,
-} from "../../src";
-import { MAX_NORM_GROWTH } from "../../src/training/trainer";
-import { bitsOf, valuesOf } from "../helpers";
+} from "../../src/index.js";
+import { MAX_NORM_GROWTH } from "../../src/training/trainer.js";
+import { bitsOf, valuesOf } from "../helpers.js";
 
 const DIM = 8;
 const CLASSES = 3;
