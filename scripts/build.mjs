@@ -1,4 +1,5 @@
-// Bundles the CLI into packages/examples/dist/cli.js with esbuild (about 0.1 s), so it starts without a compiler.
+// Bundles the CLI from the workspace's sources into packages/examples/bundle/cli.js with esbuild (about 0.1 s), so
+// that the pnpm scripts start without a compiler. The published packages are built by tsc instead (pnpm build:packages).
 import { build } from "esbuild";
 import { buildWasmOrWarn, wasmIsStale } from "../packages/core/scripts/build-wasm.mjs";
 
@@ -7,7 +8,9 @@ if (await wasmIsStale()) await buildWasmOrWarn();
 
 await build({
   entryPoints: ["packages/examples/src/bin.ts"],
-  outfile: "packages/examples/dist/cli.js",
+  outfile: "packages/examples/bundle/cli.js",
+  // the packages' "development" export condition: their TypeScript sources rather than their dist/
+  conditions: ["development"],
   bundle: true,
   platform: "node",
   format: "esm",

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { run } from "./cli.js";
 
 const argv = process.argv.slice(2);

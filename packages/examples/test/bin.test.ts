@@ -7,7 +7,7 @@ import { cli, tempDir, weightBytes } from "./helpers.js";
 
 // the real process: the bundle that `pnpm train` runs, with real signals
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const bundle = join(root, "packages/examples/dist/cli.js");
+const bundle = join(root, "packages/examples/bundle/cli.js");
 const dir = tempDir();
 
 beforeAll(() => {

@@ -24,5 +24,5 @@ export { accuracy, meanAbsoluteError, meanSquaredError, METRICS, metricOf, metri
 export { cloneState, type State } from "./training/state.js";
 export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION, READABLE_VERSIONS, type FileHeader, type ArrayEntry, type StoredArray } from "./files/array-file.js";
 export { crc32 } from "./files/crc32.js";
-export { encodeModel, decodeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model.js";
+export { serializeModel, deserializeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model.js";
 export { encodeCheckpoint, decodeCheckpoint, resumeTrainer, type Checkpoint } from "./files/checkpoint.js";

@@ -1,3 +1,3 @@
 // @backprop/layers/node: reading and writing model and checkpoint files by path, in Node. The main entry works on
-// bytes (encodeModel, decodeModel, ...) and loads in a browser.
+// bytes (serializeModel, deserializeModel, ...) and loads in a browser.
 export { writeFileAtomic, FileWriteError, type FileIO, readModelBytes, saveModel, loadModel, saveCheckpoint, loadCheckpoint } from "./files/node-files.js";

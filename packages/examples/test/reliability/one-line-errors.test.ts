@@ -9,7 +9,7 @@ import { cli, idx, useScratch, writeIdxFolder } from "../helpers.js";
 
 const { scratch, adopt } = useScratch();
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const bundle = join(root, "packages/examples/dist/cli.js");
+const bundle = join(root, "packages/examples/bundle/cli.js");
 
 beforeAll(() => {
   const build = spawnSync("node", ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });

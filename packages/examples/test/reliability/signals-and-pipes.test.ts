@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers.js";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const bundle = join(root, "packages/examples/dist/cli.js");
+const bundle = join(root, "packages/examples/bundle/cli.js");
 
 beforeAll(() => {
   const build = spawnSync("node", ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });

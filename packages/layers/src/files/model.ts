@@ -34,8 +34,8 @@ export function modelContents(net: Net): { header: Record<string, unknown>; arra
   return { header: { architecture: net.spec(), dtype: net.dtype, state }, arrays };
 }
 
-/** The bytes of a model file of `net`. */
-export function encodeModel(net: Net, meta: ModelMeta = {}): Uint8Array {
+/** The bytes of a model file of `net`, as saveModel writes them: works anywhere, a page included. */
+export function serializeModel(net: Net, meta: ModelMeta = {}): Uint8Array {
   const { header, arrays } = modelContents(net);
   return encodeArrayFile("model", { ...header, ...meta }, arrays);
 }
@@ -44,7 +44,7 @@ export function encodeModel(net: Net, meta: ModelMeta = {}): Uint8Array {
  * Rebuilds the net of a model file's (or a checkpoint's) bytes, from any version, checking the architecture and
  * every parameter's shape and values. Fails with a ModelFileError that names the file (`name`) and what is wrong.
  */
-export function decodeModel(bytes: Uint8Array, name: string, where = "loadModel"): { net: Net; header: ModelHeader; arrays: Map<string, StoredArray> } {
+export function deserializeModel(bytes: Uint8Array, name = "model bytes", where = "deserializeModel"): { net: Net; header: ModelHeader; arrays: Map<string, StoredArray> } {
   const { header, arrays } = decodeArrayFile(bytes, name, { where });
   const fail = failFor(where, name);
   if (header.kind !== "model" && header.kind !== "checkpoint") fail(`is a ${header.kind} file, expected a model or a checkpoint`);

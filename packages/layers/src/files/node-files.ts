@@ -4,7 +4,7 @@ import type { Net } from "../nets/net.js";
 import type { Trainer } from "../training/trainer.js";
 import { ModelFileError } from "./array-file.js";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint.js";
-import { decodeModel, encodeModel, type ModelMeta } from "./model.js";
+import { deserializeModel, serializeModel, type ModelMeta } from "./model.js";
 
 /** A file that could not be written: the message names the file's path (never the temporary file) and why. */
 export class FileWriteError extends Error {
@@ -153,12 +153,12 @@ export function readModelBytes(path: string, where = "loadModel"): Uint8Array {
 
 /** Writes `net` to `path` (atomically) in backprop's model format, with the data source and training record. */
 export function saveModel(net: Net, path: string, meta: ModelMeta = {}): void {
-  writeFileAtomic(path, [encodeModel(net, meta)]);
+  writeFileAtomic(path, [serializeModel(net, meta)]);
 }
 
-/** Reads a model (or the net of a checkpoint) and rebuilds its net; see decodeModel. */
-export function loadModel(path: string): ReturnType<typeof decodeModel> {
-  return decodeModel(readModelBytes(path), basename(path));
+/** Reads a model (or the net of a checkpoint) and rebuilds its net; see deserializeModel. */
+export function loadModel(path: string): ReturnType<typeof deserializeModel> {
+  return deserializeModel(readModelBytes(path), basename(path), "loadModel");
 }
 
 /** Writes a checkpoint of `trainer` to `path` (atomically). */

@@ -10,10 +10,10 @@ import {
   Trainer,
   TwoLayerNet,
   decodeCheckpoint,
-  decodeModel,
+  deserializeModel,
   encodeArrayFile,
   encodeCheckpoint,
-  encodeModel,
+  serializeModel,
   modelContents,
   resumeTrainer,
   type BatchSource,
@@ -85,7 +85,7 @@ describe("checkpoints", () => {
     const after = checkpoint.optimizer.state() as { m: Record<string, Tensor> };
     for (const name of Object.keys(before.m)) expect(bitsOf(after.m[name]), name).toEqual(bitsOf(before.m[name]));
     // and a checkpoint is a model too
-    expect(bitsOf(decodeModel(encodeCheckpoint(trainer), "run.ckpt").net.params.W2)).toEqual(bitsOf(trainer.net.params.W2));
+    expect(bitsOf(deserializeModel(encodeCheckpoint(trainer), "run.ckpt").net.params.W2)).toEqual(bitsOf(trainer.net.params.W2));
   });
 
   test("a run resumed from one ends as the uninterrupted run, bit for bit", async () => {
@@ -343,11 +343,11 @@ describe("a net is refused alike from a model file and from a checkpoint (evalua
 
   test.each(cases)("%s", async (_, edit) => {
     const trainer = await adamRun(3);
-    const model = withHeader(encodeModel(trainer.net), edit);
+    const model = withHeader(serializeModel(trainer.net), edit);
     const checkpoint = withHeader(encodeCheckpoint(trainer), edit);
-    const expected = reason(() => decodeModel(model, "m.bpm"));
+    const expected = reason(() => deserializeModel(model, "m.bpm"));
     expect(expected).not.toBe("loaded");
-    expect(reason(() => decodeModel(checkpoint, "run.ckpt"))).toBe(expected);
+    expect(reason(() => deserializeModel(checkpoint, "run.ckpt"))).toBe(expected);
     expect(reason(() => decodeCheckpoint(checkpoint, "run.ckpt"))).toBe(expected);
   });
 
@@ -355,7 +355,7 @@ describe("a net is refused alike from a model file and from a checkpoint (evalua
     const trainer = await adamRun(3);
     trainer.net.params.b1.contiguousData()[3] = NaN;
     const expected = "has b1 with a non-finite value (NaN at index 3)";
-    expect(reason(() => decodeModel(encodeModel(trainer.net), "m.bpm"))).toBe(expected);
+    expect(reason(() => deserializeModel(serializeModel(trainer.net), "m.bpm"))).toBe(expected);
     expect(reason(() => decodeCheckpoint(encodeCheckpoint(trainer), "run.ckpt"))).toBe(expected);
   });
 
@@ -370,7 +370,7 @@ describe("a net is refused alike from a model file and from a checkpoint (evalua
       h.architecture.layers[0].outputSize = n;
     };
     const expected = "has an architecture whose parameters outgrow the arrays it holds";
-    expect(reason(() => decodeModel(withHeader(encodeModel(trainer.net), widen), "m.bpm"))).toBe(expected);
+    expect(reason(() => deserializeModel(withHeader(serializeModel(trainer.net), widen), "m.bpm"))).toBe(expected);
     expect(reason(() => decodeCheckpoint(withHeader(encodeCheckpoint(trainer), widen), "run.ckpt"))).toBe(expected);
     // and one fewer fits the budget, to fail on W1's shape instead
     const fits = (h: Record<string, any>): void => {

@@ -8,9 +8,9 @@ import {
   ModelFileError,
   MultiLayerNetExtend,
   TwoLayerNet,
-  decodeModel,
+  deserializeModel,
   encodeArrayFile,
-  encodeModel,
+  serializeModel,
   modelContents,
   type Net,
   type StoredArray,
@@ -25,12 +25,12 @@ const V1_ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outp
 /** The ModelFileError that decoding `bytes` throws. */
 function decodeError(bytes: Uint8Array, name = "bad.bpm"): ModelFileError {
   try {
-    decodeModel(bytes, name);
+    deserializeModel(bytes, name);
   } catch (error) {
     expect(error).toBeInstanceOf(ModelFileError);
     return error as ModelFileError;
   }
-  throw new Error(`decodeModel(${name}) did not throw`);
+  throw new Error(`deserializeModel(${name}) did not throw`);
 }
 
 /** A file's bytes as version 1 wrote them: no checksums, version 1 in the header. */
@@ -92,7 +92,7 @@ describe("model files, version 3", () => {
     const net = withBatchNorm();
     const { header, arrays } = modelContents(net);
     const zeroed = Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, k.includes("running") ? { ...v, data: new Float64Array(v.data.length) } : v]));
-    const loaded = decodeModel(encodeArrayFile("model", header, zeroed), "zeroed.bpm").net;
+    const loaded = deserializeModel(encodeArrayFile("model", header, zeroed), "zeroed.bpm").net;
     const x = rand([7, 6], new Random("x"));
     expect(bitsOf(loaded.predict(x))).not.toEqual(bitsOf(net.predict(x)));
   });
@@ -146,17 +146,17 @@ describe("model files, version 3", () => {
     expect(bitsOf(arrays.W1.data as Float64Array)).toEqual(before);
   });
 
-  test("saveModel writes exactly what encodeModel encodes", () => {
+  test("saveModel writes exactly what serializeModel encodes", () => {
     const net = new TwoLayerNet(6, 4, 3, { seed: 1 });
     const path = writeModel(net, join(dir(), "net.bpm"));
-    expect(Buffer.from(readFileSync(path))).toEqual(Buffer.from(encodeModel(net)));
+    expect(Buffer.from(readFileSync(path))).toEqual(Buffer.from(serializeModel(net)));
     writeArrayFile(path, "model", {}, {});
     expect(readArrayFile(path).arrays.size).toBe(0);
   });
 
-  test("encodeModel and decodeModel work on bytes alone", () => {
+  test("serializeModel and deserializeModel work on bytes alone", () => {
     const net = withBatchNorm();
-    const { net: loaded } = decodeModel(encodeModel(net), "in-memory.bpm");
+    const { net: loaded } = deserializeModel(serializeModel(net), "in-memory.bpm");
     expect(allBits(loaded)).toEqual(allBits(net));
   });
 
@@ -247,13 +247,13 @@ describe("model files, version 3", () => {
 
 describe("model files, version 2 (any net, no checksums)", () => {
   test("a file written by version 2 loads as the net it holds: weights, running statistics and scores, bit for bit", () => {
-    // fixtures/v2-batchnorm.bpm: encodeModel(withBatchNorm(), { training: { note: "version 2" } }) of version 2
+    // fixtures/v2-batchnorm.bpm: serializeModel(withBatchNorm(), { training: { note: "version 2" } }) of version 2
     const bytes = readFileSync(new URL("v2-batchnorm.bpm", FIXTURES));
     // version 2's layout: the header right after its length at 12, then 110 float64s: W1 b1 gamma1 beta1 (30 + 3 * 5),
     // W2 b2 gamma2 beta2 (20 + 3 * 4), W3 b3 (12 + 3) and the running statistics (5 + 5 + 4 + 4)
     expect(bytes.toString("latin1", 12, 13)).toBe("{");
     expect(12 + bytes.readUInt32LE(8) + 110 * 8).toBe(bytes.length);
-    const { net, header } = decodeModel(bytes, "v2-batchnorm.bpm");
+    const { net, header } = deserializeModel(bytes, "v2-batchnorm.bpm");
     expect(header.version).toBe(2);
     expect(header.training).toEqual({ note: "version 2" });
     const expected = withBatchNorm();
@@ -267,9 +267,9 @@ describe("model files, version 2 (any net, no checksums)", () => {
     const x = rand([7, 6], new Random("x"));
     expect(bitsOf(net.predict(x))).toEqual(bitsOf(expected.predict(x)));
     // saved again, it is version 3, with the same weights
-    const again = encodeModel(net);
-    expect(decodeModel(again, "again.bpm").header.version).toBe(3);
-    expect(allBits(decodeModel(again, "again.bpm").net)).toEqual(allBits(net));
+    const again = serializeModel(net);
+    expect(deserializeModel(again, "again.bpm").header.version).toBe(3);
+    expect(allBits(deserializeModel(again, "again.bpm").net)).toEqual(allBits(net));
   });
 });
 
@@ -277,13 +277,13 @@ describe("model files, version 1 (chapter 5's TwoLayerNet)", () => {
   test("a file written by version 1 loads as the TwoLayerNet it holds, weights bit for bit", () => {
     // fixtures/v1-small.bpm: saveModel(new TwoLayerNet(6, 4, 3, { seed: 1, weightInitStd: 1 }), ...) of version 1
     const bytes = readFileSync(new URL("v1-small.bpm", FIXTURES));
-    const { net, header } = decodeModel(bytes, "v1-small.bpm");
+    const { net, header } = deserializeModel(bytes, "v1-small.bpm");
     expect(header.version).toBe(1);
     expect(header.training).toEqual({ note: "chapter 5" });
     expect(net.name).toBe("TwoLayerNet");
     expect(allBits(net)).toEqual(allBits(new TwoLayerNet(6, 4, 3, { seed: 1, weightInitStd: 1 })));
     // and a net saved again is version 2, with the same weights
-    expect(allBits(decodeModel(encodeModel(net), "again.bpm").net)).toEqual(allBits(net));
+    expect(allBits(deserializeModel(serializeModel(net), "again.bpm").net)).toEqual(allBits(net));
   });
 
   describe("fails clearly on", () => {

@@ -8,9 +8,9 @@ import {
   Trainer,
   TwoLayerNet,
   decodeCheckpoint,
-  decodeModel,
+  deserializeModel,
   encodeCheckpoint,
-  encodeModel,
+  serializeModel,
   gradientCheck,
   gradientsAgree,
   meanAbsoluteError,
@@ -72,7 +72,7 @@ describe("IdentityWithLoss through a whole net", () => {
   test("the net keeps its loss in its spec and a model file: a regression net loads as one", () => {
     const net = new MultiLayerNet(5, [6], 1, { seed: 5, lastLayer: new IdentityWithLoss() });
     expect(net.spec().loss).toEqual({ type: "IdentityWithLoss" });
-    const { net: loaded } = decodeModel(encodeModel(net), "r.bpm");
+    const { net: loaded } = deserializeModel(serializeModel(net), "r.bpm");
     expect(loaded.lastLayer).toBeInstanceOf(IdentityWithLoss);
     const { x } = batch("load", 1);
     expect(bitsOf(loaded.predict(x))).toEqual(bitsOf(net.predict(x)));
