@@ -330,7 +330,7 @@ describe("a net is refused alike from a model file and from a checkpoint (evalua
       read();
     } catch (error) {
       expect(error).toBeInstanceOf(ModelFileError);
-      return (error as Error).message.replace(/^load(Model|Checkpoint): \S+ /, "");
+      return (error as Error).message.replace(/^(load(Model|Checkpoint)|deserializeModel): \S+ /, "");
     }
     return "loaded";
   };

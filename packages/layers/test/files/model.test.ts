@@ -22,10 +22,10 @@ import { legacyBytes, readArrayFile, writeArrayFile } from "./file-helpers.js";
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const V1_ARCHITECTURE = { name: "TwoLayerNet", inputSize: 6, hiddenSize: 4, outputSize: 3 };
 
-/** The ModelFileError that decoding `bytes` throws. */
+/** The ModelFileError that decoding `bytes` throws, worded as loadModel words it. */
 function decodeError(bytes: Uint8Array, name = "bad.bpm"): ModelFileError {
   try {
-    deserializeModel(bytes, name);
+    deserializeModel(bytes, name, "loadModel");
   } catch (error) {
     expect(error).toBeInstanceOf(ModelFileError);
     return error as ModelFileError;
