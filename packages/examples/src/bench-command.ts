@@ -3,7 +3,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gemmKernel } from "@backprop/core";
-import { loadMnist } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import { UsageError, parseFlags, positiveInt, positiveNumber } from "./args.js";
 import { NumpySession, runNumpyBook, type NumpyBookRun, type NumpyRequest } from "./bench-numpy.js";
 import { formatNumber, formatTable, stats, type BenchRow } from "./bench-report.js";

@@ -1,5 +1,6 @@
 import { AllocationError, BackendError } from "@backprop/core";
-import { DataError, loadMnist } from "@backprop/datasets";
+import { DataError } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import { ModelFileError } from "@backprop/layers";
 import { FileWriteError } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } from "./args.js";

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { loadMnist, outputSize, type Mnist, type Table } from "@backprop/datasets";
+import { outputSize, type Mnist, type Table } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import { IdentityWithLoss, SoftmaxWithLoss, accuracy, meanAbsoluteError, meanSquaredError, type BatchSource, type Loss, type Metric } from "@backprop/layers";
 import { describeTable, loadTableSource, reloadTableSource, type TableSource } from "./table-data.js";
 

@@ -1,5 +1,6 @@
 import { zeros } from "@backprop/core";
-import { DataError, checkSchema, inputSize, loadIdxTestSet, outputSize, type TableDataset, type TableSchema } from "@backprop/datasets";
+import { DataError, checkSchema, inputSize, outputSize, type TableDataset, type TableSchema } from "@backprop/datasets";
+import { loadIdxTestSet } from "@backprop/datasets/node";
 import { evaluateMetrics, meanAbsoluteError, meanSquaredError, predictions, type BatchSource, type Metric, type ModelHeader, type Net } from "@backprop/layers";
 import { loadModel } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args.js";

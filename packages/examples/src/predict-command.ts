@@ -1,5 +1,6 @@
 import { Tensor } from "@backprop/core";
-import { checkSchema, encodeRows, inputSize, readTable, unscale } from "@backprop/datasets";
+import { checkSchema, encodeRows, inputSize, unscale } from "@backprop/datasets";
+import { readTable } from "@backprop/datasets/node";
 import { softmax } from "@backprop/layers";
 import { loadModel, writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args.js";

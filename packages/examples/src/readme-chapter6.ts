@@ -1,4 +1,4 @@
-import { loadMnist } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import { Adam, MultiLayerNetExtend, Trainer } from "@backprop/layers";
 
 const { train, test } = loadMnist();

@@ -1,5 +1,5 @@
 import { Random } from "@backprop/core";
-import { loadMnist } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import { SGD, TwoLayerNet } from "@backprop/layers";
 
 const { xTrain, tTrain, xTest, tTest } = loadMnist();

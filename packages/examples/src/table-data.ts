@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { DataError, PENGUINS, describeSchema, loadPenguins, loadTable, type Table, type TableSchema, type Task } from "@backprop/datasets";
+import { DataError, PENGUINS, describeSchema, loadPenguins, type Table, type TableSchema, type Task } from "@backprop/datasets";
+import { loadTable } from "@backprop/datasets/node";
 
 /** The embedded table's name. */
 export const PENGUINS_DATASET = "penguins";

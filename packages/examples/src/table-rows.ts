@@ -1,4 +1,5 @@
-import { DataError, TableDataset, encodeRows, readTable, type TableSchema } from "@backprop/datasets";
+import { DataError, TableDataset, encodeRows, type TableSchema } from "@backprop/datasets";
+import { readTable } from "@backprop/datasets/node";
 
 /** The rows of a file as a test set under a model's schema: rows with a missing value dropped, any other bad cell an error. */
 export function readRowsToEvaluate(command: string, path: string, schema: TableSchema, skipLines: number): { test: TableDataset; name: string; dropped: number } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Tensor } from "@backprop/core";
-import { loadMnist } from "@backprop/datasets";
+import { loadMnist } from "@backprop/datasets/node";
 import type { Layer } from "@backprop/layers";
 import { checkNet, gradientCheckNet, parseNetFlags } from "../src/index.js";
 import { cli } from "./helpers.js";

@@ -1,4 +1,5 @@
-import { CsvError, parse } from "csv-parse/sync";
+// csv-parse through "#csv-parse" (package.json imports): its Node build uses Buffer, a browser bundle gets its own build with Buffer inside
+import { CsvError, parse } from "#csv-parse";
 import { DataError } from "../data-error.js";
 import type { Cell, RawTable } from "./types.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadTable, readTable } from "../../src/index.js";
+import { loadTable, readTable } from "../../src/node.js";
 import { expectDataError } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "backprop-table-"));
