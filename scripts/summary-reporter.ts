@@ -2,8 +2,9 @@ import { readdirSync, rmSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Ends the run with one plain line, `N passed, N failed, N skipped`. A test file that fails to load, and an
- * error thrown outside any test, each count as one failure; so does anything the tests left in the run's
+ * Ends the run with one plain line, `N passed, N failed, N skipped`. A test file that fails to load, a suite whose
+ * hook (beforeAll, afterAll) throws, and an error thrown outside any test, each count as one failure, even though
+ * vitest then reports the suite's tests as skipped; so does anything the tests left in the run's
  * temporary folder (vitest.config.ts points TMPDIR there): every test removes what it makes, also when it fails.
  */
 export default class SummaryReporter implements Reporter {
@@ -21,6 +22,7 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       if (tests === 0 && module.state() === "failed") failed++;
+      else failed += [module, ...module.children.allSuites()].filter((suite) => suite.errors().length > 0).length;
     }
     const runTmp = process.env.BACKPROP_TEST_TMPDIR;
     const left = runTmp ? readdirSync(runTmp) : [];
