@@ -102,6 +102,8 @@ describe("the npm packages, installed from their tarballs outside the workspace"
       }
       const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n");
       const outside = files.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$|data\/penguins\.json$|data\/README\.md$)/.test(f));
+      expect(files).toContain("package/LICENSE");
+      expect(files).toContain("package/README.md");
       expect(outside, manifest.name).toEqual([]);
       expect(files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), `${manifest.name} ships TypeScript sources`).toBe(false);
       console.log(`${tarball.split("/").pop()}: ${statSync(tarball).size} bytes, ${files.length} files`);
@@ -114,6 +116,21 @@ describe("the npm packages, installed from their tarballs outside the workspace"
     const match = /^TwoLayerNet\(784 -> 50 -> 10, relu\) test accuracy (0\.\d+)\n$/.exec(out);
     expect(match, out).not.toBeNull();
     expect(Number(match![1])).toBeGreaterThan(0.85);
+  });
+
+  it("run the snippet of each package's own README, as shipped, printing what its comment says", () => {
+    const expected: Record<string, RegExp> = {
+      core: /^\[ \[ 17 \], \[ 39 \] \]\n$/,
+      layers: /^0\.00349\d*\n$/,
+      datasets: /^266 67 \{\n  name: 'Body Mass \(g\)',\n  task: 'regression',\n  mean: 4210\.15\d*,\n  std: 824\.67\d*\n\}\n$/,
+    };
+    for (const [p, pattern] of Object.entries(expected)) {
+      const readme = readFileSync(join(app, "node_modules/@backprop", p, "README.md"), "utf8");
+      const snippet = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+      expect(snippet, `${p}/README.md has a js snippet`).toBeDefined();
+      writeFileSync(join(app, `${p}-readme.mjs`), snippet!);
+      expect(sh(process.execPath, [`${p}-readme.mjs`], app)).toMatch(pattern);
+    }
   });
 
   it("resolve from the installed dist/, not from any source", () => {
