@@ -8,7 +8,13 @@ import { defineConfig } from "vitest/config";
 const runTmp = mkdtempSync(join(tmpdir(), "backprop-tests-"));
 process.env.BACKPROP_TEST_TMPDIR = runTmp;
 
+// the workspace's packages export their TypeScript sources under the "@backprop/source" condition (their dist/
+// otherwise, which only pnpm build:packages makes): the tests run the sources. Vite's server conditions follow.
+const conditions = ["@backprop/source", "module", "node", "development|production"];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ["packages/*/test/**/*.test.ts"],
     globalSetup: ["./scripts/test-setup.mjs"],

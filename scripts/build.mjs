@@ -9,8 +9,8 @@ if (await wasmIsStale()) await buildWasmOrWarn();
 await build({
   entryPoints: ["packages/examples/src/bin.ts"],
   outfile: "packages/examples/bundle/cli.js",
-  // the packages' "development" export condition: their TypeScript sources rather than their dist/
-  conditions: ["development"],
+  // the packages' "@backprop/source" export condition: their TypeScript sources rather than their dist/
+  conditions: ["@backprop/source"],
   bundle: true,
   platform: "node",
   format: "esm",

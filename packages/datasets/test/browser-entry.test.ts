@@ -25,7 +25,7 @@ async function bundle(): Promise<string> {
     bundle: true,
     platform: "browser",
     format: "iife",
-    conditions: ["development"],
+    conditions: ["@backprop/source"],
     write: false,
     logLevel: "silent",
   });
