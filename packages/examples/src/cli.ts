@@ -7,6 +7,7 @@ import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber } f
 import { benchCommand } from "./bench-command.js";
 import { demoCommand } from "./demo-command.js";
 import { evaluateCommand } from "./evaluate-command.js";
+import { exportCommand } from "./export-command.js";
 import { checkNet, gradientCheckNet } from "./gradient-check.js";
 import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
@@ -22,6 +23,7 @@ Commands:
                embedded penguins) for regression or classification
   evaluate     test a saved model: accuracy and confusion matrix, or a regression's MAE and MSE
   predict      predict the target of every row of a CSV or JSON file with a model trained on a table
+  export       write a trained model for TensorFlow.js (model.json, weights.bin) or ONNX Runtime (model.onnx)
   gradcheck    compare backprop with numerical gradients, parameter by parameter
   demo NAME    the book's demos: chapter 5's computational graphs, chapter 6's optimizers, initializations,
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
@@ -59,6 +61,8 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return evaluateCommand(rest, out);
       case "predict":
         return predictCommand(rest, out);
+      case "export":
+        return exportCommand(rest, out);
       case "gradcheck":
         return gradcheck(rest, out);
       case "demo":
@@ -72,7 +76,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, gradcheck, demo, bench)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, export, gradcheck, demo, bench)`);
     }
   } catch (error) {
     // bad input: flags, data files, model files; a file that cannot be written, a net too large, a kernel that

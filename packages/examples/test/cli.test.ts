@@ -37,7 +37,7 @@ describe("backprop CLI", () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, gradcheck, demo, bench)\n");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, export, gradcheck, demo, bench)\n");
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
