@@ -1,4 +1,4 @@
-// C = A·B with WebAssembly SIMD, compiled by packages/core/scripts/build-wasm.mjs to dist/gemm.wasm and called by
+// C = A·B with WebAssembly SIMD, compiled by packages/core/scripts/build-wasm.mjs (its bytes embedded in src/kernels/gemm-bytes.ts) and called by
 // src/kernels/wasm-gemm.ts. Every C[i, j] is summed over k in order from 0, one multiply and one add per step (no
 // fused multiply-add), so float64 results equal a plain loop's bit for bit, and float32 ones a plain float32 loop's.
 //

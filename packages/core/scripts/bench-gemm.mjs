@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
-// bundled next to dist/gemm.wasm, where the kernel finds the @backprop/core package folder as from the sources
+// bundled from the sources, the kernel's bytes with them (src/kernels/gemm-bytes.ts)
 const bundle = `${packageDir}dist/bench-gemm.bundle.mjs`;
 await build({
   stdin: { contents: 'export * from "./src/index.ts"; export { matmul } from "./src/linalg.ts";', resolveDir: packageDir },

@@ -11,7 +11,7 @@ export class AllocationError extends RangeError {
   override name = "AllocationError";
 }
 
-/** The matrix-product kernel that BACKPROP_KERNEL asks for cannot be used. The message names the setting or the file. */
+/** The matrix-product kernel that BACKPROP_KERNEL asks for cannot be used. The message names the setting and why. */
 export class BackendError extends Error {
   override name = "BackendError";
 }

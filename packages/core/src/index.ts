@@ -4,7 +4,7 @@ export { tensor, full, zeros, ones, zerosLike, onesLike, arange, randn, rand, ty
 export { add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, abs, tanh, gt, ge, lt, le, eq, ne } from "./elementwise.js";
 export { broadcastShapes } from "./broadcast.js";
 export { dot } from "./linalg.js";
-export { gemmKernel, type GemmKernel } from "./kernels/kernel.js";
+export { gemmKernel, kernelInfo, type GemmKernel, type KernelInfo } from "./kernels/kernel.js";
 export { forEachOffset } from "./indexing.js";
 export { sumTo } from "./reduce.js";
 export { Random, type RandomState } from "./random.js";

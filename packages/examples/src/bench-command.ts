@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gemmKernel } from "@backprop/core";
+import { kernelInfo } from "@backprop/core";
 import { loadMnist } from "@backprop/datasets/node";
 import { UsageError, parseFlags, positiveInt, positiveNumber } from "./args.js";
 import { NumpySession, runNumpyBook, type NumpyBookRun, type NumpyRequest } from "./bench-numpy.js";
@@ -119,10 +119,10 @@ export async function benchCommand(argv: string[], out: Output): Promise<number>
   }
 
   // first, so that a BACKPROP_KERNEL that cannot be honoured stops the run before it starts
-  const kernel = gemmKernel();
+  const { kernel, reason: kernelReason } = kernelInfo();
   const started = await NumpySession.start(NUMPY_SCRIPT);
   const numpy = started instanceof NumpySession ? started : null;
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, numpy: numpy?.version ?? null, kernel };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, numpy: numpy?.version ?? null, kernel, kernelReason };
   const numpyMissing = started instanceof NumpySession ? null : `NumPy reference: python3 with numpy not found (${started.reason}); our figures only`;
   if (numpyMissing && v.json) out.stderr(`${numpyMissing}\n`);
   else if (numpyMissing) out.stdout(`${numpyMissing}\n`);
@@ -143,7 +143,7 @@ export async function benchCommand(argv: string[], out: Output): Promise<number>
     out.stdout(`${JSON.stringify({ machine, settings, numpyReference, rows, book, memory })}\n`);
     return 0;
   }
-  out.stdout(`backprop bench: node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), GEMM kernel ${machine.kernel}; ${numpy ? `NumPy ${numpy.version}, OPENBLAS_NUM_THREADS=1` : "no NumPy"}\n\n`);
+  out.stdout(`backprop bench: node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), GEMM kernel ${machine.kernel} (${machine.kernelReason}); ${numpy ? `NumPy ${numpy.version}, OPENBLAS_NUM_THREADS=1` : "no NumPy"}\n\n`);
   out.stdout(formatTable(rows));
   out.stdout(
     "\nruns: rounds x repetitions after warm-up; in each round ours ran, then NumPy's on the same work. Figures are medians\n" +

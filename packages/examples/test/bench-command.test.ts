@@ -63,6 +63,8 @@ describe("backprop bench", () => {
   it("prints a table with every row, skipping the long ones under --quick", async () => {
     const { code, stdout } = await cli(...QUICK);
     expect(code).toBe(0);
+    // the kernel and why: "GEMM kernel wasm (BACKPROP_KERNEL unset: the embedded WebAssembly SIMD kernel compiled)"
+    expect(stdout).toMatch(/^backprop bench: node .*, GEMM kernel (wasm|ts) \(BACKPROP_KERNEL[^\n]*\); /m);
     const lines = stdout.split("\n");
     const header = lines.findIndex((l) => l.startsWith("row "));
     expect(lines[header]).toMatch(/^row +runs +ours: median \(min-max\) +NumPy: median \(min-max\) +ours\/NumPy +target +met\?$/);
@@ -81,9 +83,10 @@ describe("backprop bench", () => {
 
   it.runIf(hasNumpy)("gives one JSON object with a ratio for each row NumPy runs", async () => {
     const result = await benchJson();
-    expect(Object.keys(result.machine)).toEqual(["cpus", "cpuModel", "node", "numpy", "kernel"]);
+    expect(Object.keys(result.machine)).toEqual(["cpus", "cpuModel", "node", "numpy", "kernel", "kernelReason"]);
     expect(result.machine.numpy).toMatch(/^\d+\.\d+/);
     expect(["wasm", "ts"]).toContain(result.machine.kernel);
+    expect(result.machine.kernelReason).toMatch(/^BACKPROP_KERNEL/);
     expect(result.numpyReference.available).toBe(true);
     expect(result.rows.map((r) => r.name)).toEqual(ROWS);
     for (const row of result.rows.filter((r) => WITH_NUMPY.includes(r.name))) {

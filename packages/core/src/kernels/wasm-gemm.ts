@@ -1,5 +1,6 @@
 import { BackendError } from "../errors.js";
 import type { Data } from "../tensor.js";
+import { GEMM_WASM_BASE64, GEMM_WASM_MISSING } from "./gemm-bytes.js";
 
 /** What packages/core/assembly/gemm.ts exports. */
 interface GemmExports {
@@ -22,69 +23,40 @@ const EXPORTS = ["memory", "heapBase", "workBytesF64", "workBytesF32", "matmulF6
 
 let loaded: GemmExports | undefined;
 
-/**
- * Node's process, whose getBuiltinModule reads files without a static import of node:fs: this module loads in a
- * browser too, and touches the file system only when the kernel is first asked for.
- */
-function nodeProcess(): NodeJS.Process {
-  const process = globalThis.process;
-  if (typeof process?.getBuiltinModule !== "function") {
-    throw new BackendError("this runtime cannot read dist/gemm.wasm: it has no process.getBuiltinModule (Node 20.16 or later)");
-  }
-  return process;
+/** The kernel's bytes embedded in this module by build-wasm.mjs; a BackendError says why there are none. */
+export function embeddedGemmBytes(): Uint8Array {
+  if (GEMM_WASM_BASE64 === undefined) throw new BackendError(`the WebAssembly kernel was not built (${GEMM_WASM_MISSING}); run pnpm install to build it`);
+  // atob rather than Buffer: the same call in a browser and in Node
+  return Uint8Array.from(atob(GEMM_WASM_BASE64), (c) => c.charCodeAt(0));
 }
 
-/**
- * Path of the compiled kernel, found from the @backprop/core package folder so that it is the same from the
- * sources (vitest) and from the CLI bundle in packages/examples/dist.
- */
-export function wasmGemmPath(): string {
-  const process = nodeProcess();
-  const { createRequire } = process.getBuiltinModule("node:module");
-  const { dirname, join } = process.getBuiltinModule("node:path");
-  let packageJson: string;
-  try {
-    packageJson = createRequire(import.meta.url).resolve("@backprop/core/package.json");
-  } catch (error) {
-    throw new BackendError(`cannot find the package @backprop/core, whose dist/gemm.wasm holds the kernel: ${(error as Error).message}`, { cause: error });
-  }
-  return join(dirname(packageJson), "dist", "gemm.wasm");
-}
-
-/** Compiles and instantiates the kernel at `path`; a BackendError says what is wrong with the file. */
-export function compileWasmGemm(path: string): GemmExports {
-  const { readFileSync } = nodeProcess().getBuiltinModule("node:fs");
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") throw new BackendError(`${path} does not exist; run pnpm install to build it`, { cause: error });
-    throw new BackendError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  }
+/** Compiles and instantiates the kernel from `bytes`; a BackendError says what is wrong with them. */
+export function compileWasmGemm(bytes: Uint8Array): GemmExports {
+  if (typeof WebAssembly !== "object") throw new BackendError("this runtime has no WebAssembly");
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(bytes);
   } catch (error) {
-    throw new BackendError(`${path} is not a valid WebAssembly module: ${(error as Error).message}; run pnpm install to rebuild it`, { cause: error });
+    throw new BackendError(`the WebAssembly kernel (${bytes.length} bytes) does not compile here, and it needs WebAssembly SIMD: ${(error as Error).message}`, { cause: error });
   }
   let exports: Record<string, unknown>;
   try {
     exports = new WebAssembly.Instance(module, {}).exports;
   } catch (error) {
-    throw new BackendError(`${path} cannot be instantiated: ${(error as Error).message}`, { cause: error });
+    throw new BackendError(`the WebAssembly kernel cannot be instantiated: ${(error as Error).message}`, { cause: error });
   }
   const missing = EXPORTS.filter((name) => typeof exports[name] !== (name === "memory" ? "object" : "function"));
-  if (missing.length > 0) throw new BackendError(`${path} is not the backprop matrix kernel: it does not export ${missing.join(", ")}`);
+  if (missing.length > 0) throw new BackendError(`the WebAssembly module is not the backprop matrix kernel: it does not export ${missing.join(", ")}`);
   return exports as unknown as GemmExports;
 }
 
-/** Loads dist/gemm.wasm once; throws a BackendError if it is missing or cannot be compiled. */
+/** Compiles the embedded kernel once; throws a BackendError if it was not built or does not compile here. */
 export function loadWasmGemm(): void {
-  loaded ??= compileWasmGemm(wasmGemmPath());
+  loaded ??= compileWasmGemm(embeddedGemmBytes());
 }
 
 /**
- * C = A·B on raw strided buffers, like gemmTs, by the SIMD kernel in dist/gemm.wasm. A and B are copied into its
+ * C = A·B on raw strided buffers, like gemmTs, by the embedded SIMD kernel (assembly/gemm.ts). A and B are copied into its
  * memory with their strides kept, so a transposed view is copied as fast as a plain one and never transposed in JS.
  * Float64 C gets the same bits as gemmTs; float32 C is summed in float32 rather than float64.
  */

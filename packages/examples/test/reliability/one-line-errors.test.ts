@@ -1,7 +1,7 @@
 // Groups 7, 8 and 12 of the reliability issue: what gave a stack trace, silent nonsense or a misleading message
 // now gives one line that names the problem, and a non-zero exit.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,18 +17,28 @@ beforeAll(() => {
 });
 
 /** The bundle in a process of its own, with `env` added: the kernel is chosen once a process. */
-function bundled(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string } {
-  const result = spawnSync("node", [bundle, ...args], { cwd: scratch(), env: { ...process.env, ...env }, encoding: "utf8" });
+function bundled(args: string[], env: Record<string, string> = {}, script = bundle): { status: number | null; stderr: string } {
+  const result = spawnSync("node", [script, ...args], { cwd: scratch(), env: { ...process.env, ...env }, encoding: "utf8" });
   return { status: result.status, stderr: result.stderr };
 }
 
 describe("stack traces that are one line now", () => {
-  it("BACKPROP_KERNEL=bogus, and a missing or corrupt gemm.wasm with BACKPROP_KERNEL=wasm", () => {
+  it("BACKPROP_KERNEL=bogus", () => {
     const bogus = bundled(["train", "--iters", "1", "--hidden", "4"], { BACKPROP_KERNEL: "bogus" });
     expect(bogus.status).toBe(2);
     expect(bogus.stderr).toBe('BACKPROP_KERNEL must be "ts", "wasm" or unset, got "bogus"\n');
-    // the ts kernel needs no file
     expect(bundled(["train", "--iters", "1", "--hidden", "4", "--quiet"], { BACKPROP_KERNEL: "ts" }).status).toBe(0);
+  });
+
+  it("a copy of the bundle moved away from node_modules still runs the WebAssembly kernel, whose bytes it holds", () => {
+    const moved = join(scratch(), "cli.js");
+    copyFileSync(bundle, moved);
+    // the embedded penguins table: no file beside the bundle is read
+    const args = ["train", "--dataset", "penguins", "--epochs", "1", "--quiet"];
+    // BACKPROP_KERNEL=wasm would exit 2 with the reason if the kernel could not load
+    expect(bundled(args, { BACKPROP_KERNEL: "wasm" }, moved)).toEqual({ status: 0, stderr: "" });
+    // unset, it takes the same kernel without announcing a fallback
+    expect(bundled(args, { BACKPROP_KERNEL: "" }, moved)).toEqual({ status: 0, stderr: "" });
   });
 
   it("an IDX set with zero rows", async () => {
