@@ -6,6 +6,7 @@ export { writeHistory } from "./history-file.js";
 export { dataSource, loadData, type DataSource } from "./data.js";
 export { checkNet, gradientCheckNet, type GradientCheckConfig, type GradientCheckResult } from "./gradient-check.js";
 export { buildNet, buildOptimizer, parseNetFlags, type NetChoice } from "./net-flags.js";
+export { exportCommand } from "./export-command.js";
 export { buyApple } from "./buy-apple.js";
 export { buyAppleOrange } from "./buy-apple-orange.js";
 export { UsageError } from "./args.js";
