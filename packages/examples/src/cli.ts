@@ -8,6 +8,7 @@ import { benchCommand } from "./bench-command.js";
 import { demoCommand } from "./demo-command.js";
 import { evaluateCommand } from "./evaluate-command.js";
 import { exportCommand } from "./export-command.js";
+import { VERSION } from "./version.js";
 import { checkNet, gradientCheckNet } from "./gradient-check.js";
 import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
@@ -29,7 +30,7 @@ Commands:
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
   bench        speed and memory, side by side with a NumPy reference of the same work
 
-Run 'backprop <command> --help' for a command's flags.
+Run 'backprop <command> --help' for a command's flags, and 'backprop --version' for the version.
 `;
 
 const GRADCHECK_HELP = `Usage: backprop gradcheck [flags]
@@ -69,6 +70,10 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return await demoCommand(rest, out);
       case "bench":
         return await benchCommand(rest, out);
+      case "--version":
+      case "version":
+        out.stdout(`backprop ${VERSION}\n`);
+        return 0;
       case undefined:
       case "help":
       case "--help":

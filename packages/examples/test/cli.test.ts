@@ -33,6 +33,11 @@ describe("backprop CLI", () => {
     expect(demo.stdout).toMatch(/buy-apple .*\n.*buy-apple-orange/);
   });
 
+  it("prints its version, the packages' 0.2.0", async () => {
+    expect(await cli("--version")).toEqual({ code: 0, stdout: "backprop 0.2.0\n", stderr: "" });
+    expect(await cli("version")).toEqual({ code: 0, stdout: "backprop 0.2.0\n", stderr: "" });
+  });
+
   it("rejects an unknown command with exit code 2", async () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);

@@ -184,6 +184,7 @@ describe("the npm packages, installed from their tarballs outside the workspace"
     const prefix = join(work, "global");
     sh("npm", ["install", "--global", "--prefix", prefix, ...NPM_OFFLINE, "--cache", join(work, "npm-cache"), ...ours, ...theirs], work);
     const env = { PATH: `${join(prefix, "bin")}:${process.env.PATH}` };
+    expect(sh("backprop", ["--version"], work, env)).toBe(`backprop ${VERSION}\n`);
     expect(sh("backprop", ["demo", "buy-apple"], work, env)).toBe("220.00000000000003\n2.2 110.00000000000001 200\n");
     expect(sh("backprop", ["gradcheck", "--json"], work, env)).toMatch(/"passed":true/);
   });
