@@ -327,6 +327,7 @@ describe("OPTIMIZERS", () => {
       bundle: true,
       platform: "node",
       format: "esm",
+      conditions: ["@backprop/source"],
       write: false,
       logLevel: "silent",
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
