@@ -1,0 +1,104 @@
+// The README's TensorFlow.js snippet where TF.js users run it: in a page, loading an exported model.json and its
+// transform.json over HTTP (a page from file:// cannot fetch them; this one is served on 127.0.0.1), in headless
+// Chromium with TF.js bundled for the browser. Its prediction must be what `backprop predict` prints.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli, tempDir } from "../helpers.js";
+
+const CHROMIUM = process.env.BACKPROP_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+const SKIP_REASON = `${CHROMIUM} is missing (.ci/run installs it: apt-get install -y chromium)`;
+if (!hasChromium) console.warn(`browser test SKIPPED: ${SKIP_REASON}`);
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json", ".bin": "application/octet-stream" };
+
+/** The README's snippet after "TensorFlow.js (in a page". */
+function readmeSnippet(): string {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const at = readme.indexOf("TensorFlow.js (in a page");
+  expect(at).toBeGreaterThan(-1);
+  return /```js\n([\s\S]*?)```/.exec(readme.slice(at))![1];
+}
+
+/** Serves the files of `dir` on 127.0.0.1 at a free port. */
+async function serve(dir: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = join(dir, normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)));
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" }).end(readFileSync(path));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+describe.skipIf(!hasChromium)(`the README's TF.js snippet in headless Chromium${hasChromium ? "" : ` (SKIPPED: ${SKIP_REASON})`}`, () => {
+  let dir: string;
+  let server: Server;
+  let grams: number;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    // a short run of the README's penguins recipe, exported as the README exports it
+    expect((await cli("train", "--dataset", "penguins", "--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.001", "--batch-size", "16", "--epochs", "3", "--save", join(dir, "mass.bp"))).code).toBe(0);
+    expect((await cli("export", "--model", join(dir, "mass.bp"), "--format", "tfjs", "--out", join(dir, "mass-tfjs"))).code).toBe(0);
+    writeFileSync(join(dir, "row.csv"), "Species,Island,Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Sex\nAdelie,Torgersen,39.1,18.7,181,MALE\n");
+    const predicted = await cli("predict", "--model", join(dir, "mass.bp"), "--data", join(dir, "row.csv"));
+    grams = Number(predicted.stdout.split("\n")[1].split(",")[1]);
+
+    const tfjs = await build({
+      stdin: { contents: 'import * as tf from "@tensorflow/tfjs"; globalThis.tf = tf;', resolveDir: root },
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      write: false,
+      logLevel: "silent",
+    });
+    writeFileSync(join(dir, "tfjs.js"), tfjs.outputFiles[0].text);
+    const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script src="tfjs.js"></script>
+<script type="module">
+try {
+${readmeSnippet()}
+  globalThis.result = { grams };
+} catch (error) {
+  globalThis.result = { error: String(error) };
+}
+</script>`;
+    writeFileSync(join(dir, "page.html"), page);
+    server = await serve(dir);
+  }, 120_000);
+
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("loads mass-tfjs/model.json and transform.json, and predicts the male Adelie's mass as backprop predict does", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/page.html`);
+      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, { timeout: 30_000 });
+      const result = await page.evaluate(() => (globalThis as { result?: { grams?: number; error?: string } }).result);
+      expect(errors).toEqual([]);
+      expect(result?.error).toBeUndefined();
+      expect(Math.abs(result!.grams! - grams)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(grams)));
+      console.log(`TF.js in Chromium ${browser.version()}: ${result!.grams} g, backprop predict ${grams} g`);
+    } finally {
+      await browser.close();
+    }
+  });
+});
