@@ -7,7 +7,7 @@ export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, parseIdxOf, type Idx, 
 export type { Cell, RawTable, Task, FeatureColumn, TargetColumn, TableSchema } from "./table/types.js";
 export { parseCsv, parseJsonTable, parseTable, recordsTable, type ParseOptions } from "./table/parse.js";
 export { DEFAULT_MISSING, isMissing, numberOf, textOf } from "./table/columns.js";
-export { fitSchema, inputNames, inputSize, outputSize, describeSchema, unscale, checkSchema, type SchemaOptions } from "./table/schema.js";
+export { fitSchema, inputNames, inputScale, inputSize, outputSize, describeSchema, unscale, checkSchema, type SchemaOptions } from "./table/schema.js";
 export { encodeRows, type EncodeOptions, type EncodeProblem, type Encoded } from "./table/encode.js";
 export { TableDataset } from "./table/table-dataset.js";
 export { prepareTable, DEFAULT_TEST_FRACTION, type TableOptions, type TableReport, type Table } from "./table/load-table.js";

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { checkSchema, inputNames, type TableSchema } from "@backprop/datasets";
+import { checkSchema, inputNames, inputScale, type TableSchema } from "@backprop/datasets";
 import { Affine, Dropout, ExportError, ONNX_OPSET, SoftmaxWithLoss, toOnnx, toTfjs, type ExportOptions, type ModelHeader, type Net } from "@backprop/layers";
 import { FileWriteError, loadModel, writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, parseFlags } from "./args.js";
@@ -99,25 +99,13 @@ export function exportOptions(net: Net, header: ModelHeader, model: string): Exp
 }
 
 /**
- * A table's transform as plain numbers: per input the z-score of its column as encodeRows applies it
- * ((x - mean) / std, a column constant over the training rows divided by 1; a one-hot input unchanged: mean 0,
- * std 1), a regression target's mean and std, and the inputs' and outputs' names.
+ * A table's transform as plain numbers: per input the z-score encodeRows applies (inputScale), a regression
+ * target's mean and std, and the inputs' and outputs' names.
  */
 function tableOptions(schema: TableSchema): ExportOptions {
-  const mean: number[] = [];
-  const std: number[] = [];
-  for (const f of schema.features) {
-    if (f.kind === "numeric") {
-      mean.push(f.mean);
-      std.push(f.std === 0 ? 1 : f.std);
-    } else {
-      mean.push(...f.categories.map(() => 0));
-      std.push(...f.categories.map(() => 1));
-    }
-  }
   const { target } = schema;
   const output = target.task === "regression" ? { output: { mean: target.mean, std: target.std } } : {};
-  return { transform: { input: { mean, std }, ...output }, inputNames: inputNames(schema), outputNames: target.task === "regression" ? [target.name] : [...target.classes] };
+  return { transform: { input: inputScale(schema), ...output }, inputNames: inputNames(schema), outputNames: target.task === "regression" ? [target.name] : [...target.classes] };
 }
 
 /** The folder of a tfjs export: one that exists, or a new one in a folder that does; not a file. */

@@ -1,6 +1,6 @@
 import { DataError } from "../data-error.js";
 import { isMissing, numberOf, quoted, textOf, whereIs } from "./columns.js";
-import { inputSize } from "./schema.js";
+import { inputScale, inputSize } from "./schema.js";
 import type { Cell, RawTable, TableSchema } from "./types.js";
 
 /** Why a row could not be encoded: its first cell that is missing, not a number, or of a category never seen. */
@@ -53,6 +53,7 @@ export function encodeRows(raw: RawTable, schema: TableSchema, options: EncodeOp
   const classIndex = target.task === "classification" ? new Map(target.classes.map((c, k) => [c, k])) : undefined;
   const missing = new Set(schema.missing);
   const size = inputSize(schema);
+  const scale = inputScale(schema);
   const wanted = options.rows ?? raw.rows.map((_, i) => i);
 
   const x = new Float64Array(wanted.length * size);
@@ -76,9 +77,11 @@ export function encodeRows(raw: RawTable, schema: TableSchema, options: EncodeOp
       if (isMissing(cell, missing)) bad = problem(f.name, "missing", noValue(cell));
       else if (f.kind === "numeric") {
         const v = numberOf(cell);
-        // a column constant over the training rows keeps std 0 and is divided by 1
         if (v === undefined) bad = problem(f.name, "not-a-number", `${quoted(cell)} is not a number`);
-        else x[k++] = (v - f.mean) / (f.std === 0 ? 1 : f.std);
+        else {
+          x[k] = (v - scale.mean[k - at]) / scale.std[k - at];
+          k++;
+        }
       } else {
         const c = (f.index as Map<string, number>).get(textOf(cell));
         if (c === undefined) bad = problem(f.name, "unknown-category", `${quoted(cell)} is a category the model never saw (it knows ${f.categories.join(", ")})`);

@@ -65,6 +65,25 @@ export function inputNames(schema: TableSchema): string[] {
   return schema.features.flatMap((f) => (f.kind === "numeric" ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
 }
 
+/**
+ * The z-score encodeRows applies, per input: x' = (x - mean[k]) / std[k]. A numeric column's mean and std (a column
+ * constant over the training rows keeps std 0 and is divided by 1); a one-hot input unchanged (mean 0, std 1).
+ */
+export function inputScale(schema: TableSchema): { mean: number[]; std: number[] } {
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const f of schema.features) {
+    if (f.kind === "numeric") {
+      mean.push(f.mean);
+      std.push(f.std === 0 ? 1 : f.std);
+    } else {
+      mean.push(...f.categories.map(() => 0));
+      std.push(...f.categories.map(() => 1));
+    }
+  }
+  return { mean, std };
+}
+
 /** The number of inputs: one per numeric column, one per category. */
 export function inputSize(schema: TableSchema): number {
   return schema.features.reduce((n, f) => n + (f.kind === "numeric" ? 1 : f.categories.length), 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSchema, describeSchema, fitSchema, inputNames, inputSize, parseCsv, unscale, type TableSchema } from "../../src/index.js";
+import { checkSchema, describeSchema, fitSchema, inputNames, inputScale, inputSize, parseCsv, unscale, type TableSchema } from "../../src/index.js";
 import { expectDataError } from "./helpers.js";
 
 // rows 0-3 train, 4-5 test; the test rows hold values far from the train rows' and a color train lacks
@@ -95,6 +95,21 @@ describe("inputNames, inputSize, describeSchema, unscale", () => {
     expect(unscale(PENGUIN_SCHEMA, -1.5)).toBe(3000);
     const classes: TableSchema = { ...PENGUIN_SCHEMA, target: { name: "Species", task: "classification", classes: ["a", "b"] } };
     expectDataError(() => unscale(classes, 1), 'unscale: the target "Species" is a classification target, expected a regression target');
+  });
+});
+
+describe("inputScale", () => {
+  it("gives a numeric input its column's mean and std, a constant column std 1, and each one-hot input mean 0 and std 1", () => {
+    const schema: TableSchema = {
+      features: [
+        { name: "a", kind: "numeric", mean: 2.5, std: 0.5 },
+        { name: "kind", kind: "categorical", categories: ["x", "y", "z"] },
+        { name: "flat", kind: "numeric", mean: 7, std: 0 },
+      ],
+      target: { name: "t", task: "regression", mean: 0, std: 1 },
+      missing: [],
+    };
+    expect(inputScale(schema)).toEqual({ mean: [2.5, 0, 0, 0, 7], std: [0.5, 1, 1, 1, 1] });
   });
 });
 
