@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { checkSchema, inputNames, inputScale, type TableSchema } from "@backprop/datasets";
-import { Affine, Dropout, ExportError, ONNX_OPSET, SoftmaxWithLoss, toOnnx, toTfjs, type ExportOptions, type ModelHeader, type Net } from "@backprop/layers";
+import { type Dropout, ExportError, ONNX_OPSET, SoftmaxWithLoss, inferenceGraph, toOnnx, toTfjs, type ExportOptions, type ModelHeader, type Net } from "@backprop/layers";
 import { FileWriteError, loadModel, writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, parseFlags } from "./args.js";
 import { checkNetFits, netSizes, recordedData } from "./evaluate-command.js";
@@ -144,11 +144,9 @@ function describeExport(net: Net, header: ModelHeader, options: ExportOptions, f
     `x (N, ${inputs}): ${x}${transform?.input ? where("Sub, Div", "z-score", "before") : ""}`,
     `y (N, ${outputs}): ${y}${transform?.output ? where("Mul, Add", "un-scaling", "after") : ""}`,
   ];
-  const layers = [...net.layers];
-  layers.forEach(([name, layer], k) => {
-    if (!(layer instanceof Dropout)) return;
-    const next = layers.slice(k + 1).find(([, l]) => l instanceof Affine)?.[0];
-    lines.push(`${name} left out: its factor 1 - ${layer.ratio} = ${1 - layer.ratio} is folded into ${next}'s weights`);
-  });
+  // the graph both formats were written from says which Affine took each Dropout's factor
+  for (const { dropout, into, factor } of inferenceGraph(net, CMD).folded) {
+    lines.push(`${dropout} left out: its factor 1 - ${(net.layers.get(dropout) as Dropout).ratio} = ${factor} is folded into ${into}'s weights`);
+  }
   return lines;
 }

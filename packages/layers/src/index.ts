@@ -26,4 +26,4 @@ export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION
 export { crc32 } from "./files/crc32.js";
 export { serializeModel, deserializeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model.js";
 export { encodeCheckpoint, decodeCheckpoint, resumeTrainer, type Checkpoint } from "./files/checkpoint.js";
-export { toTfjs, toOnnx, ExportError, ONNX_OPSET, TFJS_TRANSFORM_FORMAT, type TfjsFiles, type ExportOptions, type Transform } from "./export/index.js";
+export { toTfjs, toOnnx, inferenceGraph, type InferenceGraph, type FoldedDropout, ExportError, ONNX_OPSET, TFJS_TRANSFORM_FORMAT, type TfjsFiles, type ExportOptions, type Transform } from "./export/index.js";
