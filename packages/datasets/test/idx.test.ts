@@ -4,8 +4,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { DataError, parseIdx } from "../src/index.js";
+import { parseIdx } from "../src/index.js";
 import { loadIdxDirectory, loadMnist, readIdxImages, readIdxLabels } from "../src/node.js";
+import { expectDataError } from "./table/helpers.js";
 
 const TRAIN_LABELS = [7, 0, 9, 2];
 const TEST_LABELS = [5, 3, 8];
@@ -73,18 +74,6 @@ function mnistFolder(gzip: boolean, change: (files: Files) => void = () => {}): 
   return dir;
 }
 
-/** Runs `f`, expecting a DataError whose message matches `message`. */
-function expectDataError(f: () => unknown, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(DataError);
-  expect((thrown as DataError).name).toBe("DataError");
-  expect((thrown as DataError).message).toMatch(message);
-}
 
 function escape(path: string): string {
   return path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -2,8 +2,8 @@ import { expect } from "vitest";
 import type { Tensor } from "@backprop/core";
 import { DataError } from "../../src/index.js";
 
-/** Runs `f`, expecting a DataError with exactly `message` (one line). */
-export function expectDataError(f: () => unknown, message: string): void {
+/** Runs `f`, expecting a DataError with exactly `message` (one line), or one whose message matches the pattern. */
+export function expectDataError(f: () => unknown, message: string | RegExp): void {
   let thrown: unknown;
   try {
     f();
@@ -11,8 +11,13 @@ export function expectDataError(f: () => unknown, message: string): void {
     thrown = error;
   }
   expect(thrown).toBeInstanceOf(DataError);
-  expect((thrown as DataError).message).toBe(message);
-  expect(message).not.toContain("\n");
+  expect((thrown as DataError).name).toBe("DataError");
+  if (message instanceof RegExp) {
+    expect((thrown as DataError).message).toMatch(message);
+  } else {
+    expect((thrown as DataError).message).toBe(message);
+    expect(message).not.toContain("\n");
+  }
 }
 
 /** A file's bytes as UTF-8. */
