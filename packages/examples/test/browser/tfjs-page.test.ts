@@ -7,14 +7,10 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, tempDir } from "../helpers.js";
+import { browserTitle, hasChromium, launchChromium } from "./chromium.js";
 
-const CHROMIUM = process.env.BACKPROP_CHROMIUM ?? "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const SKIP_REASON = `${CHROMIUM} is missing (.ci/run installs it: apt-get install -y chromium)`;
-if (!hasChromium) console.warn(`browser test SKIPPED: ${SKIP_REASON}`);
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json", ".bin": "application/octet-stream" };
@@ -41,7 +37,7 @@ async function serve(dir: string): Promise<Server> {
   return server;
 }
 
-describe.skipIf(!hasChromium)(`the README's TF.js snippet in headless Chromium${hasChromium ? "" : ` (SKIPPED: ${SKIP_REASON})`}`, () => {
+describe.skipIf(!hasChromium)(browserTitle("the README's TF.js snippet in headless Chromium"), () => {
   let dir: string;
   let server: Server;
   let grams: number;
@@ -82,7 +78,7 @@ ${readmeSnippet()}
   });
 
   it("loads mass-tfjs/model.json and transform.json, and predicts the male Adelie's mass as backprop predict does", async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

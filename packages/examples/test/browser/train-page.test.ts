@@ -1,19 +1,16 @@
 // The packages in a browser: train-page.ts bundled by esbuild for the browser from the sources (no externals, so
 // a Node built-in anywhere in @backprop/core or @backprop/layers fails the bundle), inlined into an HTML file and
 // opened from file:// in headless Chromium, where a page cannot fetch its neighbours.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTitle, hasChromium, launchChromium } from "./chromium.js";
 import { STEPS, type TrainPageReport } from "./train-page.js";
 
-const CHROMIUM = process.env.BACKPROP_CHROMIUM ?? "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-const SKIP_REASON = `${CHROMIUM} is missing (.ci/run installs it: apt-get install -y chromium)`;
-if (!hasChromium) console.warn(`browser test SKIPPED: ${SKIP_REASON}`);
 
 const examplesDir = fileURLToPath(new URL("../../", import.meta.url));
 // the page's one script: train, and leave the report where page.evaluate reads it
@@ -78,7 +75,7 @@ interface PageRun {
   wallMs: number;
 }
 
-describe.skipIf(!hasChromium)(`train-page.ts from file:// in headless Chromium${hasChromium ? "" : ` (SKIPPED: ${SKIP_REASON})`}`, () => {
+describe.skipIf(!hasChromium)(browserTitle("train-page.ts from file:// in headless Chromium"), () => {
   let dir: string;
   let browser: Browser;
   let wasm: PageRun;
@@ -103,7 +100,7 @@ describe.skipIf(!hasChromium)(`train-page.ts from file:// in headless Chromium${
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "backprop-browser-"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    browser = await launchChromium();
     wasm = await openPage("train-page", (await bundleForBrowser(PAGE)).text);
     ts = await openPage("train-page-not-built", (await bundleForBrowser(PAGE, [notBuilt])).text);
     const line = (run: PageRun): string => {
