@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
@@ -109,4 +109,28 @@ export async function expectRefused(args: string[], message: RegExp): Promise<vo
   expect(stderr.trimEnd()).toMatch(message);
   expect(stderr.trimEnd().split("\n")).toHaveLength(1);
   expect(code).toBe(2);
+}
+
+/** The first ```js block after `heading` in the repository's README.md. */
+export function readmeSnippet(heading: string): string {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const at = readme.indexOf(heading);
+  expect(at, `README.md has "${heading}"`).toBeGreaterThan(-1);
+  const block = /```js\n([\s\S]*?)```/.exec(readme.slice(at));
+  expect(block, `a js block after "${heading}"`).not.toBeNull();
+  return block![1];
+}
+
+/**
+ * A short run of the README's penguins recipe saved as dir/mass.bp, exported in `format` to dir/`out` as the README
+ * exports it; returns what `predict` gives for the README snippets' row, a male Adelie, in grams.
+ */
+export async function penguinsExport(dir: string, format: "onnx" | "tfjs", out: string): Promise<number> {
+  const model = join(dir, "mass.bp");
+  expect((await cli("train", "--dataset", "penguins", "--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.001", "--batch-size", "16", "--epochs", "3", "--save", model)).code).toBe(0);
+  expect((await cli("export", "--model", model, "--format", format, "--out", join(dir, out))).code).toBe(0);
+  writeFileSync(join(dir, "row.csv"), "Species,Island,Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Sex\nAdelie,Torgersen,39.1,18.7,181,MALE\n");
+  const predicted = await cli("predict", "--model", model, "--data", join(dir, "row.csv"));
+  expect(predicted.stdout).toMatch(/^line,Body Mass \(g\),error\n2,\d+\.\d+,\n$/);
+  return Number(predicted.stdout.split("\n")[1].split(",")[1]);
 }

@@ -8,20 +8,12 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir } from "../helpers.js";
+import { penguinsExport, readmeSnippet, tempDir } from "../helpers.js";
 import { browserTitle, hasChromium, launchChromium } from "./chromium.js";
 
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".json": "application/json", ".bin": "application/octet-stream" };
-
-/** The README's snippet after "TensorFlow.js (in a page". */
-function readmeSnippet(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const at = readme.indexOf("TensorFlow.js (in a page");
-  expect(at).toBeGreaterThan(-1);
-  return /```js\n([\s\S]*?)```/.exec(readme.slice(at))![1];
-}
 
 /** Serves the files of `dir` on 127.0.0.1 at a free port. */
 async function serve(dir: string): Promise<Server> {
@@ -44,12 +36,7 @@ describe.skipIf(!hasChromium)(browserTitle("the README's TF.js snippet in headle
 
   beforeAll(async () => {
     dir = tempDir();
-    // a short run of the README's penguins recipe, exported as the README exports it
-    expect((await cli("train", "--dataset", "penguins", "--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.001", "--batch-size", "16", "--epochs", "3", "--save", join(dir, "mass.bp"))).code).toBe(0);
-    expect((await cli("export", "--model", join(dir, "mass.bp"), "--format", "tfjs", "--out", join(dir, "mass-tfjs"))).code).toBe(0);
-    writeFileSync(join(dir, "row.csv"), "Species,Island,Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Sex\nAdelie,Torgersen,39.1,18.7,181,MALE\n");
-    const predicted = await cli("predict", "--model", join(dir, "mass.bp"), "--data", join(dir, "row.csv"));
-    grams = Number(predicted.stdout.split("\n")[1].split(",")[1]);
+    grams = await penguinsExport(dir, "tfjs", "mass-tfjs");
 
     const tfjs = await build({
       stdin: { contents: 'import * as tf from "@tensorflow/tfjs"; globalThis.tf = tf;', resolveDir: root },
@@ -63,7 +50,7 @@ describe.skipIf(!hasChromium)(browserTitle("the README's TF.js snippet in headle
     const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script src="tfjs.js"></script>
 <script type="module">
 try {
-${readmeSnippet()}
+${readmeSnippet("TensorFlow.js (in a page")}
   globalThis.result = { grams };
 } catch (error) {
   globalThis.result = { error: String(error) };
