@@ -2,7 +2,7 @@ export { run } from "./cli.js";
 export { type Output } from "./output.js";
 export { trainCommand, TRAIN_DEFAULTS, DEFAULT_CHECKPOINT, RunFailed } from "./train-command.js";
 export { evaluateCommand, confusionMatrix } from "./evaluate-command.js";
-export { writeHistory } from "./history-file.js";
+export { writeHistory, readHistory, type HistoryFile } from "./history-file.js";
 export { dataSource, loadData, type DataSource } from "./data.js";
 export { checkNet, gradientCheckNet, type GradientCheckConfig, type GradientCheckResult } from "./gradient-check.js";
 export { buildNet, buildOptimizer, parseNetFlags, type NetChoice } from "./net-flags.js";

@@ -107,12 +107,15 @@ Run:
 Files:
   --save PATH           write the trained model to PATH; while training, a checkpoint PATH.ckpt at each evaluation
   --resume PATH         continue from a checkpoint, with its settings and data (--data may point elsewhere)
-  --history PATH        write the loss of every step and the metrics of every evaluation (.json or .csv)
+  --history PATH        write the loss of every step and, at every evaluation, the metrics and each parameter's
+                        norm |W|, gradient norm |dW| and update ratio |W new - W| / |W| (.json or .csv); .json
+                        adds each layer's activation histograms and the run (net, config, final figures, elapsedMs)
 
 Output:
   --quiet               only the final line
   --json                one JSON object at the end: { config (with architecture, optimizer and data), history: { loss,
                         evalIterations, trainAcc, testAcc } (regression: trainMae, trainMse, testMae, testMse),
+                        layers: each parameter's norms and each layer's activation histogram at every evaluation,
                         final: the last of each, elapsedMs }
   --help                this text
 
@@ -151,6 +154,12 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   const show = v.json ? "json" : v.quiet ? "quiet" : "lines";
   const { config } = trainer;
   const writeCheckpoint = (path: string): void => saveCheckpoint(trainer, path, { data, training: { config: runConfig } });
+  // the history with its layer statistics and what the run was, for a report; `final` only for a finished run
+  const saveHistory = (final?: Record<string, number>): string | undefined => {
+    if (historyPath === undefined) return undefined;
+    const run = { net: String(trainer.net), config: runConfig, ...(final && { final }), elapsedMs: Math.round(trainer.elapsedMs), iterations: trainer.iteration };
+    return tryWrite(() => writeHistory(historyPath, trainer.history, trainer.layerHistory, run));
+  };
 
   if (show === "lines") {
     const epochs = config.iters / trainer.itersPerEpoch;
@@ -195,7 +204,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   } catch (error) {
     if (!(error instanceof DivergedError)) throw error;
     bar?.stop();
-    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+    const history = saveHistory();
     const kept = lastGood ? `; the last checkpoint before that, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "";
     throw new RunFailed(`${CMD}: ${error.message}${kept}${history ? `; the history was not written: ${history}` : ""}`);
   } finally {
@@ -204,13 +213,13 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   const kept = lastGood ? `the last checkpoint, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "no checkpoint was written";
 
   if (failedWrite !== undefined) {
-    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+    const history = saveHistory();
     throw new UsageError(`${CMD}: stopped at step ${trainer.iteration}: cannot write the checkpoint: ${failedWrite}; ${kept}${history ? `; nor the history: ${history}` : ""}`);
   }
   if (outcome === "stopped") {
     const path = checkpointPath();
     const failed = tryWrite(() => writeCheckpoint(path));
-    const history = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+    const history = saveHistory();
     if (failed !== undefined) throw new UsageError(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}, and cannot write the checkpoint: ${failed}; ${kept}`);
     const save = savePath !== undefined ? ` --save ${savePath}` : "";
     const historyText = history ? `; the history was not written: ${history}` : "";
@@ -234,12 +243,12 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     }
     if (existsSync(finished)) rmSync(finished);
   }
-  const historyFailed = historyPath !== undefined ? tryWrite(() => writeHistory(historyPath, trainer.history)) : undefined;
+  const historyFailed = saveHistory(final);
   if (historyFailed !== undefined) {
     throw new UsageError(`${CMD}: training finished${savePath !== undefined ? ` and the model is saved to ${savePath}` : ""}, but cannot write the history: ${historyFailed}`);
   }
   if (show === "json") {
-    out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, final, elapsedMs })}\n`);
+    out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, layers: trainer.layerHistory, final, elapsedMs })}\n`);
   } else {
     const saved = savePath !== undefined ? `; model saved to ${savePath}` : "";
     out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}\n`);

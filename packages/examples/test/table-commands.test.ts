@@ -59,10 +59,12 @@ describe("train on the embedded penguins", () => {
     const path = join(scratch(), "h.csv");
     expect((await cli("train", "--dataset", "penguins", "--hidden", "8", "--epochs", "1", "--batch-size", "100", "--history", path, "--quiet")).code).toBe(0);
     const rows = readFileSync(path, "utf8").trimEnd().split("\n");
-    expect(rows[0]).toBe("iteration,loss,train_mae,train_mse,test_mae,test_mse");
+    // then each parameter's norm, gradient norm and update ratio
+    const params = ["W1", "b1", "W2", "b2"].map((p) => `${p}_norm,${p}_grad_norm,${p}_update_ratio`);
+    expect(rows[0]).toBe(["iteration,loss,train_mae,train_mse,test_mae,test_mse", ...params].join(","));
     expect(rows).toHaveLength(1 + 3);
-    expect(rows[3].split(",")).toHaveLength(6);
-    expect(rows[1].split(",").slice(2)).toEqual(["", "", "", ""]);
+    expect(rows[3].split(",")).toHaveLength(6 + 12);
+    expect(rows[1].split(",").slice(2)).toEqual(new Array(4 + 12).fill(""));
   });
 });
 

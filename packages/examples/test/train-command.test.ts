@@ -27,7 +27,7 @@ describe("backprop train on the embedded digits", () => {
   it("gives identical history for the same seed and another for another seed", async () => {
     const run = async (seed: string) => JSON.parse((await cli("train", "--epochs", "1", "--seed", seed, "--json")).stdout);
     const [a, b, c] = [await run("3"), await run("3"), await run("4")];
-    expect(Object.keys(a)).toEqual(["config", "history", "final", "elapsedMs"]);
+    expect(Object.keys(a)).toEqual(["config", "history", "layers", "final", "elapsedMs"]);
     expect(a.config).toMatchObject({ hidden: 50, lr: 0.1, batchSize: 100, seed: 3, data: { source: "embedded", splitSeed: 0 } });
     expect(a.history).toEqual(b.history);
     expect(a.final).toEqual(b.final);
@@ -112,12 +112,18 @@ describe("--save, --history and evaluate", () => {
     const csv = join(dir, "h.csv");
     const result = JSON.parse((await cli("train", "--iters", "30", "--eval-every", "10", "--hidden", "5", "--history", json, "--json")).stdout);
     await cli("train", "--iters", "30", "--eval-every", "10", "--hidden", "5", "--history", csv, "--quiet");
-    expect(JSON.parse(readFileSync(json, "utf8"))).toEqual(result.history);
+    const { layers, run, ...history } = JSON.parse(readFileSync(json, "utf8"));
+    expect(history).toEqual(result.history);
+    expect(layers).toEqual(result.layers);
+    expect(run).toMatchObject({ net: "TwoLayerNet(784 -> 5 -> 10, relu)", iterations: 30, final: result.final, config: result.config });
     const rows = readFileSync(csv, "utf8").trimEnd().split("\n");
-    expect(rows[0]).toBe("iteration,loss,train_acc,test_acc");
+    // then each parameter's three figures, filled at the evaluated steps
+    const params = ["W1", "b1", "W2", "b2"];
+    expect(rows[0]).toBe(["iteration,loss,train_acc,test_acc", ...params.map((p) => `${p}_norm,${p}_grad_norm,${p}_update_ratio`)].join(","));
     expect(rows).toHaveLength(31);
-    expect(rows[1]).toBe(`1,${result.history.loss[0]},,`);
-    expect(rows[10]).toBe(`10,${result.history.loss[9]},${result.history.trainAcc[0]},${result.history.testAcc[0]}`);
+    expect(rows[1]).toBe(`1,${result.history.loss[0]},,${",".repeat(3 * params.length)}`);
+    const figures = params.map((p) => [result.layers.params[p].norm[0], result.layers.params[p].gradNorm[0], result.layers.params[p].updateRatio[0]].join(","));
+    expect(rows[10]).toBe(`10,${result.history.loss[9]},${result.history.trainAcc[0]},${result.history.testAcc[0]},${figures.join(",")}`);
   });
 });
 

@@ -20,6 +20,7 @@ export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient.js
 export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check.js";
 export { Trainer, DivergedError, MAX_COUNT, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation } from "./training/trainer.js";
 export { evaluateMetrics, predictions, type BatchSource } from "./training/batch-source.js";
+export { BINS, PROBE_SAMPLES, checkLayerHistory, histogram, l2Norm, updateRatio, type ActivationHistogram, type LayerHistory, type LayerHistoryExpectations, type ParamHistory } from "./training/layer-history.js";
 export { accuracy, meanAbsoluteError, meanSquaredError, METRICS, metricOf, metricSpec, metricKey, countCorrect, type Metric, type MetricSpec } from "./training/metrics.js";
 export { cloneState, type State } from "./training/state.js";
 export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION, READABLE_VERSIONS, type FileHeader, type ArrayEntry, type StoredArray } from "./files/array-file.js";

@@ -5,6 +5,7 @@ import type { Optimizer, OptimizerSpec } from "../optimizers/optimizer.js";
 import { OPTIMIZERS } from "../optimizers/registry.js";
 import type { BatchSource } from "../training/batch-source.js";
 import { metricOf, type MetricSpec } from "../training/metrics.js";
+import { checkLayerHistory } from "../training/layer-history.js";
 import { isRecord, type State } from "../training/state.js";
 import { MAX_COUNT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer.js";
 import { decodeArrayFile, encodeArrayFile, type FileHeader } from "./array-file.js";
@@ -17,7 +18,7 @@ export interface Checkpoint {
   net: Net;
   optimizer: Optimizer;
   config: TrainerConfig;
-  /** The trainer's state: step, place in the epoch, batch order, generator, history, time. */
+  /** The trainer's state: step, place in the epoch, batch order, generator, history, layer history, time. */
   state: State;
   /** Where the training data came from, as the caller of encodeCheckpoint described it. */
   data: unknown;
@@ -43,8 +44,9 @@ export function encodeCheckpoint(trainer: Trainer, meta: ModelMeta = {}): Uint8A
 /**
  * Reads a checkpoint's bytes (of any version); `name` names the file in errors. The net is checked as loadModel
  * checks it; the trainer's config field by field, as the Trainer takes it; the optimizer's spec as its constructor
- * checks it, its state's slots against the net's parameters; the trainer's state for each field and its JSON type
- * (Trainer.restore checks it against the training set).
+ * checks it, its state's slots against the net's parameters; the trainer's state for each field and its JSON type,
+ * its layer history (which checkpoints before it do not hold) in full against the net (Trainer.restore checks the
+ * state against the training set).
  */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   const where = "loadCheckpoint";
@@ -60,7 +62,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     const settings = ["batchSize", "iters", "sampling", "evalEvery", "evalSamples", "seed"].filter((key) => Object.hasOwn(v1, key));
     const config = checkConfig({ ...Object.fromEntries(settings.map((key) => [key, v1[key]])), metrics: ["acc"] }, fail);
     const order = arrays.get("order");
-    const state = checkTrainerState({ iteration, cursor, order: order ? Tensor.fromData(Float64Array.from(order), [order.length]) : null, rng, history, elapsedMs }, fail);
+    const state = checkTrainerState({ iteration, cursor, order: order ? Tensor.fromData(Float64Array.from(order), [order.length]) : null, rng, history, elapsedMs }, net, fail);
     const optimizer = optimizerOf({ type: "SGD", lr: v1.lr }, fail);
     return { header, net, optimizer, config, state, data: saved?.data, training: { config: v1 } };
   }
@@ -75,7 +77,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
     return fail(`has a training state that cannot be restored: ${(error as Error).message}`);
   }
   checkSlots(optimizerState, net, fail);
-  const state = checkTrainerState(stateFromJson(saved?.trainer.state, arrays, shapes, fail), fail);
+  const state = checkTrainerState(stateFromJson(saved?.trainer.state, arrays, shapes, fail), net, fail);
   return { header, net, optimizer, config, state, data: header.data, training: header.training as Record<string, unknown> | undefined };
 }
 
@@ -149,8 +151,11 @@ function checkSlots(state: State, net: Net, fail: Fail): void {
   }
 }
 
-/** A trainer's state with each field present and of its JSON type; Trainer.restore checks it against the training set. */
-function checkTrainerState(state: State, fail: Fail): State {
+/**
+ * A trainer's state with each field present and of its JSON type, and its layerHistory, when it has one, aligned with
+ * the history and naming the parameters and layers of `net`; Trainer.restore checks it against the training set.
+ */
+function checkTrainerState(state: State, net: Net, fail: Fail): State {
   if (!isRecord(state)) fail(`has trainer state ${describeValue(state)}, expected { iteration, cursor, order, rng, history, elapsedMs }`);
   const record = state as JsonRecord;
   const field = fieldsOf(record, "trainer state", fail);
@@ -160,6 +165,10 @@ function checkTrainerState(state: State, fail: Fail): State {
   field("rng", (v) => isRecord(v) && isRecord(v.prng) && (v.spare === null || typeof v.spare === "number"), "the batch generator's state { prng, spare }");
   field("history", isHistory, "{ loss, evalIterations, ... }, each a list of numbers");
   field("elapsedMs", (v) => typeof v === "number" && v >= 0, "a non-negative number");
+  if (Object.hasOwn(record, "layerHistory")) {
+    const expected = { evalIterations: (record.history as { evalIterations: number[] }).evalIterations, params: Object.keys(net.params), layers: [...net.layers.keys()] };
+    checkLayerHistory(record.layerHistory, "layerHistory", expected, (what) => fail(`has trainer state ${what}`));
+  }
   return state;
 }
 

@@ -2,6 +2,7 @@ import { Random, Tensor, formatShape, type RandomState } from "@backprop/core";
 import type { Net } from "../nets/net.js";
 import { rowMajorOf, type Optimizer } from "../optimizers/optimizer.js";
 import { evaluateMetrics, type BatchSource } from "./batch-source.js";
+import { PROBE_SAMPLES, activationHistograms, checkLayerHistory, emptyLayerHistory, paramFigures, recordLayers, snapshotParams, type LayerHistory, type ParamFigures } from "./layer-history.js";
 import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics.js";
 import { isRecord, randomState, type State } from "./state.js";
 
@@ -78,15 +79,17 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmedi
 
 /**
  * Mini-batch training of a net by an optimizer, as the book's Trainer and train_neuralnet.py: seeded batches
- * (shuffled epochs or draws with replacement), evaluations on a schedule, a stop (DivergedError) as soon as the
- * loss, a gradient or a weight is not finite or the weights blow up, and a state that a checkpoint keeps, from which
- * a run continues bit for bit.
+ * (shuffled epochs or draws with replacement), evaluations on a schedule, each recording the metrics in `history`
+ * and per-layer statistics in `layerHistory`, a stop (DivergedError) as soon as the loss, a gradient or a weight is
+ * not finite or the weights blow up, and a state that a checkpoint keeps, from which a run continues bit for bit.
  */
 export class Trainer {
   readonly config: TrainerConfig;
   readonly metrics: Metric[];
   iteration = 0;
   history: TrainingHistory;
+  /** At every evaluation: each parameter's norms and update ratio, each layer's activation histogram. */
+  layerHistory: LayerHistory;
   private readonly rng: Random;
   // this epoch's order of the samples and the next position in it ("shuffle" only)
   private order: Int32Array | null = null;
@@ -97,6 +100,10 @@ export class Trainer {
   // the weights' L2 norm before this trainer's first update, and after its last one (see step)
   private startNorm?: number;
   private lastNorm?: number;
+  // the parameters' figures of the last step, when it is one to be evaluated (see step)
+  private stepFigures?: Record<string, ParamFigures>;
+  // the first training samples, whose activations each evaluation histograms (read at the first)
+  private probe?: Tensor;
 
   constructor(
     readonly net: Net,
@@ -130,6 +137,7 @@ export class Trainer {
     }
     this.metrics = metrics;
     this.history = { loss: [], evalIterations: [], ...Object.fromEntries(this.historyKeys().map((k) => [k, []])) } as TrainingHistory;
+    this.layerHistory = emptyLayerHistory(net, this.probeSamples);
     this.rng = new Random(`${this.config.seed}/batches`);
   }
 
@@ -149,7 +157,8 @@ export class Trainer {
    * have outgrown MAX_NORM_GROWTH (judged once this step's loss is known to be finite, so that a loss gone NaN on
    * them is reported as such); after it, when a gradient or a weight is not finite, or the last step's weights have
    * outgrown it. The checks read the parameters once per step (the gradients too at a trainer's first step) and
-   * change nothing, so that a run that passes them is the very run without them.
+   * change nothing, so that a run that passes them is the very run without them. A step that will be evaluated
+   * also copies the parameters before its update, for the figures of layerHistory; that too changes nothing.
    */
   step(): number {
     const { x, t } = this.train.batch(this.nextBatch(), this.net.dtype);
@@ -166,6 +175,8 @@ export class Trainer {
     }
     this.checkGrowth();
 
+    // only the steps that are evaluated pay for the copy
+    const snapshot = this.evaluates(step) ? snapshotParams(this.net.params, grads) : undefined;
     this.optimizer.update(this.net.params, grads);
     this.iteration++;
     this.history.loss.push(loss);
@@ -179,6 +190,7 @@ export class Trainer {
     }
     this.lastNorm = Number.isFinite(squares) ? Math.sqrt(squares) : norm(this.net.params);
     if (this.iteration === this.config.iters) this.checkGrowth();
+    this.stepFigures = snapshot && paramFigures(snapshot, this.net.params);
     return loss;
   }
 
@@ -203,10 +215,9 @@ export class Trainer {
         if (hooks.shouldStop?.()) return "stopped";
         const loss = this.step();
         hooks.onStep?.(this.iteration, loss);
-        const final = this.iteration === this.config.iters;
-        if (final || this.iteration % this.config.evalEvery === 0) {
+        if (this.evaluates(this.iteration)) {
           // recorded in the history whether or not anyone listens
-          const evaluation = this.recordEvaluation(final);
+          const evaluation = this.recordEvaluation(this.iteration === this.config.iters);
           hooks.onEvaluation?.(evaluation);
         }
         await nextTurn();
@@ -218,6 +229,11 @@ export class Trainer {
     }
   }
 
+  /** How many training samples the probe batch of layerHistory's activation histograms holds. */
+  get probeSamples(): number {
+    return Math.min(PROBE_SAMPLES, this.train.length);
+  }
+
   /** A snapshot of the run so far (not the net's or the optimizer's: a checkpoint takes those from them). */
   state(): State {
     return {
@@ -226,33 +242,38 @@ export class Trainer {
       order: this.order && Tensor.fromData(Float64Array.from(this.order), [this.order.length]),
       rng: randomState(this.rng),
       history: structuredClone(this.history),
+      layerHistory: structuredClone(this.layerHistory) as unknown as State,
       elapsedMs: this.elapsedMs,
     };
   }
 
   /**
    * Continues from a state of a trainer with this config and this training set. Every field is checked first, so
-   * that a state that does not fit (a RangeError naming the field) changes nothing.
+   * that a state that does not fit (a RangeError naming the field) changes nothing. A state without layerHistory
+   * (a checkpoint written before the trainer recorded one) restores with an empty one, which then records the
+   * evaluations from the resume on: its evalIterations are the tail of the history's.
    */
   restore(state: State): void {
-    const { iteration, cursor, order, rng, history, elapsedMs } = this.checkState(state);
+    const { iteration, cursor, order, rng, history, layerHistory, elapsedMs } = this.checkState(state);
     this.rng.restore(rng);
     this.order = order;
     this.cursor = cursor;
     this.iteration = iteration;
     this.history = structuredClone(history);
+    this.layerHistory = structuredClone(layerHistory);
     this.elapsedBefore = elapsedMs;
     this.startNorm = undefined;
     this.lastNorm = undefined;
+    this.stepFigures = undefined;
   }
 
-  /** The fields of `state`, checked against this trainer's config, metrics and training set. */
-  private checkState(state: State): { iteration: number; cursor: number; order: Int32Array | null; rng: RandomState; history: TrainingHistory; elapsedMs: number } {
+  /** The fields of `state`, checked against this trainer's config, metrics, net and training set. */
+  private checkState(state: State): { iteration: number; cursor: number; order: Int32Array | null; rng: RandomState; history: TrainingHistory; layerHistory: LayerHistory; elapsedMs: number } {
     const fail = (what: string): never => {
       throw new RangeError(`Trainer.restore: ${what}`);
     };
     if (!isRecord(state)) return fail(`the state must be a record as Trainer.state() gives, got ${describe(state)}`);
-    const { iteration, cursor, order, rng, history, elapsedMs } = state;
+    const { iteration, cursor, order, rng, history, layerHistory, elapsedMs } = state;
     const { iters, sampling } = this.config;
     const n = this.train.length;
     if (!isIntegerIn(iteration, 0, iters)) fail(`iteration must be an integer in [0, ${iters}], got ${describe(iteration)}`);
@@ -299,11 +320,15 @@ export class Trainer {
     const wrong = stepsEvaluated.findIndex((v, i) => !isIntegerIn(v, 1, steps) || (i > 0 && v <= stepsEvaluated[i - 1]));
     if (wrong >= 0) fail(`history.evalIterations must be increasing step numbers in [1, ${steps}], got ${describe(stepsEvaluated)}`);
     for (const key of this.historyKeys()) numbers(key, evaluations, `values, one per evaluation in evalIterations`);
+    const layers =
+      layerHistory === undefined
+        ? emptyLayerHistory(this.net, this.probeSamples)
+        : checkLayerHistory(layerHistory, "layerHistory", { evalIterations: stepsEvaluated, params: Object.keys(this.net.params), layers: [...this.net.layers.keys()], probeSamples: this.probeSamples }, fail);
 
     if (typeof elapsedMs !== "number" || !(Number.isFinite(elapsedMs) && elapsedMs >= 0)) {
       fail(`elapsedMs must be a finite number of milliseconds >= 0, got ${describe(elapsedMs)}`);
     }
-    return { iteration: steps, cursor: cursor as number, order: batchOrder, rng: rng as unknown as RandomState, history: history as unknown as TrainingHistory, elapsedMs: elapsedMs as number };
+    return { iteration: steps, cursor: cursor as number, order: batchOrder, rng: rng as unknown as RandomState, history: history as unknown as TrainingHistory, layerHistory: layers, elapsedMs: elapsedMs as number };
   }
 
   /** Throws DivergedError when the weights the last update left have outgrown MAX_NORM_GROWTH * max(startNorm, 1). */
@@ -319,6 +344,11 @@ export class Trainer {
     const lr = this.optimizer.spec().lr;
     const hint = typeof lr === "number" ? `, try a learning rate smaller than ${lr}` : "";
     return new DivergedError(iteration, loss, reason, `${what}; training stopped there${hint}`);
+  }
+
+  /** Whether the step numbered `step` (counting from 1) is followed by an evaluation: every evalEvery-th, and the last. */
+  private evaluates(step: number): boolean {
+    return step === this.config.iters || step % this.config.evalEvery === 0;
   }
 
   private historyKeys(): string[] {
@@ -344,6 +374,9 @@ export class Trainer {
     const recent = this.history.loss.slice(since);
     this.history.evalIterations.push(this.iteration);
     for (const [key, value] of Object.entries(values)) this.history[key].push(value);
+    this.probe ??= this.train.slice(0, this.probeSamples, this.net.dtype).x;
+    recordLayers(this.layerHistory, this.iteration, this.stepFigures as Record<string, ParamFigures>, activationHistograms(this.net, this.probe));
+    this.stepFigures = undefined;
     const loss = recent.reduce((a, b) => a + b, 0) / recent.length;
     return { iteration: this.iteration, epoch: this.iteration / this.itersPerEpoch, loss, values, final };
   }

@@ -184,8 +184,9 @@ describe("Trainer", () => {
     expect(evaluations.map((e) => e.epoch)).toEqual([10 / 12, 20 / 12, 25 / 12]);
     expect(t.history.trainAcc).toEqual(evaluations.map((e) => e.values.trainAcc));
     expect(t.history.testAcc).toEqual(evaluations.map((e) => e.values.testAcc));
-    // the first 30 samples of each set for the first two, all 120 and 60 for the final one
-    expect(trainSlices).toEqual([[0, 30], [0, 30], [0, 120]]);
+    // the first 30 samples of each set for the first two, all 120 and 60 for the final one; and once, at the first,
+    // the probe batch of layerHistory's activation histograms: the first min(1000, 120) training samples
+    expect(trainSlices).toEqual([[0, 30], [0, 120], [0, 30], [0, 120]]);
     expect(testSlices).toEqual([[0, 30], [0, 30], [0, 60]]);
     for (const e of evaluations.slice(0, 2)) expect(Number.isInteger(e.values.trainAcc * 30) && Number.isInteger(e.values.testAcc * 30)).toBe(true);
     const all = sources.test.slice(0, 60);
@@ -197,7 +198,8 @@ describe("Trainer", () => {
     const trainSlices = spySlices(sources.train);
     const t = trainer({ iters: 20, evalEvery: 10, evalSamples: null }, sources);
     await t.run();
-    expect(trainSlices).toEqual([[0, 120], [0, 120]]);
+    // the second is the probe batch of layerHistory, read once
+    expect(trainSlices).toEqual([[0, 120], [0, 120], [0, 120]]);
     expect(t.history.evalIterations).toEqual([10, 20]);
     expect(t.history.trainAcc.length).toBe(2);
     expect(t.history.testAcc.length).toBe(2);
