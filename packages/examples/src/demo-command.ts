@@ -1,6 +1,7 @@
+import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, parseFlags, type FlagSpec, type FlagValues } from "./args.js";
-import { buyApple } from "./buy-apple.js";
-import { buyAppleOrange } from "./buy-apple-orange.js";
+import { buyApple, buyAppleGraph } from "./buy-apple.js";
+import { buyAppleOrange, buyAppleOrangeGraph } from "./buy-apple-orange.js";
 import { batchNormDemo } from "./demo-batch-norm.js";
 import { hyperparameterSearchDemo } from "./demo-hyperparameter-search.js";
 import { optimizerCompareMnistDemo } from "./demo-optimizer-compare-mnist.js";
@@ -9,6 +10,7 @@ import { overfitDropoutDemo } from "./demo-overfit-dropout.js";
 import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay.js";
 import { weightInitCompareDemo } from "./demo-weight-init-compare.js";
 import type { Output } from "./output.js";
+import { computationalGraphSvg } from "./visual/computational-graph.js";
 
 const CMD = "backprop demo";
 
@@ -23,13 +25,30 @@ export interface Demo {
   run(values: FlagValues, out: Output): number | Promise<number>;
 }
 
+const GRAPH_FLAGS: FlagSpec = { svg: { type: "string" } };
+const GRAPH_HELP = `  --svg FILE            also draw the graph as the book's figure into FILE (.svg): forward values above each
+                        arrow, backward derivatives below it, the numbers printed here
+`;
+
+/** The --svg FILE of a graph demo, checked before anything is computed: a name ending in .svg, or undefined. */
+function svgFile(demo: string, values: FlagValues): string | undefined {
+  const file = values.svg as string | undefined;
+  if (file !== undefined && !/.\.svg$/i.test(file)) throw new UsageError(`${CMD} ${demo}: --svg must be a file name ending in .svg, got '${file}'`);
+  return file;
+}
+
 const buyAppleDemo: Demo = {
   name: "buy-apple",
   summary: "5.4's graph: 2 apples at 100, tax 1.1; prints the price, then dApple dAppleNum dTax",
-  flags: {},
-  run(_values, out) {
+  flags: GRAPH_FLAGS,
+  flagsHelp: GRAPH_HELP,
+  run(values, out) {
+    const file = svgFile("buy-apple", values);
     const r = buyApple();
+    // the picture first: a file that cannot be written fails the demo before it prints
+    if (file !== undefined) writeFileAtomic(file, [computationalGraphSvg(buyAppleGraph(r))]);
     out.stdout(`${r.price}\n${r.dApple} ${r.dAppleNum} ${r.dTax}\n`);
+    if (file !== undefined) out.stderr(`wrote ${file}\n`);
     return 0;
   },
 };
@@ -37,10 +56,15 @@ const buyAppleDemo: Demo = {
 const buyAppleOrangeDemo: Demo = {
   name: "buy-apple-orange",
   summary: "5.4's graph: 2 apples at 100, 3 oranges at 150, tax 1.1; the price, then dAppleNum dApple dOrange dOrangeNum dTax",
-  flags: {},
-  run(_values, out) {
+  flags: GRAPH_FLAGS,
+  flagsHelp: GRAPH_HELP,
+  run(values, out) {
+    const file = svgFile("buy-apple-orange", values);
     const r = buyAppleOrange();
+    // the picture first: a file that cannot be written fails the demo before it prints
+    if (file !== undefined) writeFileAtomic(file, [computationalGraphSvg(buyAppleOrangeGraph(r))]);
     out.stdout(`${r.price}\n${r.dAppleNum} ${r.dApple} ${r.dOrange} ${r.dOrangeNum} ${r.dTax}\n`);
+    if (file !== undefined) out.stderr(`wrote ${file}\n`);
     return 0;
   },
 };
