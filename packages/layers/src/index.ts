@@ -27,4 +27,5 @@ export { ModelFileError, encodeArrayFile, decodeArrayFile, MAGIC, FORMAT_VERSION
 export { crc32 } from "./files/crc32.js";
 export { serializeModel, deserializeModel, modelContents, type ModelHeader, type ModelMeta } from "./files/model.js";
 export { encodeCheckpoint, decodeCheckpoint, resumeTrainer, type Checkpoint } from "./files/checkpoint.js";
+export { traceNet, summarize, type NetTrace, type LayerTrace, type ParamTrace, type LossTrace, type TensorSummary, type Histogram } from "./trace/index.js";
 export { toTfjs, toOnnx, inferenceGraph, type InferenceGraph, type FoldedDropout, ExportError, ONNX_OPSET, TFJS_TRANSFORM_FORMAT, type TfjsFiles, type ExportOptions, type Transform } from "./export/index.js";
