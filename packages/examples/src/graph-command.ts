@@ -16,6 +16,7 @@ import { DATASETS, checkOutput } from "./train-command.js";
 import { netGraphSvg } from "./visual/net-graph.js";
 import { MAX_UNITS, neuronGraphSvg, tooWide } from "./visual/neuron-graph.js";
 import { htmlPage } from "./visual/page.js";
+import { svgToPng } from "./visual/png.js";
 import { escapeXml } from "./visual/svg.js";
 import { MAX_NUMBERS } from "./visual/trace-blocks.js";
 
@@ -44,7 +45,7 @@ const SPEC = {
   help: { type: "boolean" },
 } as const;
 
-export const GRAPH_HELP = `Usage: backprop graph --out FILE.svg|FILE.html [--model PATH | net flags] [data flags] [--samples N] [--neurons]
+export const GRAPH_HELP = `Usage: backprop graph --out FILE.svg|FILE.html|FILE.png [--model PATH | net flags] [data flags] [--samples N] [--neurons]
 
 Draws the net as a computational graph, from one forward and backward pass (a training step, as Net.gradient and
 gradcheck compute it: Dropout drops, BatchNorm uses the batch's statistics) on a batch of the FIRST N samples of the
@@ -75,11 +76,12 @@ Data (the test set; the embedded MNIST digits' 2,000 test digits by default):
 
 Output:
   --out PATH            FILE.svg: the picture; FILE.html: a page with the picture inline and the trace's numbers as
-                        JSON (<script id="backprop-data">: every layer's x, out, dout, dx, parameters and gradients)
+                        JSON (<script id="backprop-data">: every layer's x, out, dout, dx, parameters and gradients);
+                        FILE.png: the picture as a PNG at twice its size, for a slide or an issue
   --neurons             the unit-by-unit view of the first sample
   --help                this text
 
-Exit codes: 0 written; 2 bad flags (no --out, an --out that is not .svg or .html, --model with net flags,
+Exit codes: 0 written; 2 bad flags (no --out, an --out that is not .svg, .html or .png, --model with net flags,
 --samples above the test set's size, a net too wide for --neurons), or a bad model or data file.
 `;
 
@@ -97,16 +99,16 @@ interface Drawn {
   image?: { rows: number; cols: number };
 }
 
-export function graphCommand(argv: string[], out: Output): number {
+export async function graphCommand(argv: string[], out: Output): Promise<number> {
   const { values: v } = parseFlags(CMD, argv, SPEC);
   if (v.help) {
     out.stdout(GRAPH_HELP);
     return 0;
   }
   const outPath = v.out;
-  if (typeof outPath !== "string") throw new UsageError(`${CMD}: --out PATH is required, expected a .svg or .html file`);
+  if (typeof outPath !== "string") throw new UsageError(`${CMD}: --out PATH is required, expected a .svg, .html or .png file`);
   const format = extname(outPath).toLowerCase();
-  if (format !== ".svg" && format !== ".html") throw new UsageError(`${CMD}: --out must name a .svg or .html file, got '${outPath}'`);
+  if (format !== ".svg" && format !== ".html" && format !== ".png") throw new UsageError(`${CMD}: --out must name a .svg, .html or .png file, got '${outPath}'`);
   checkOutput("out", outPath, CMD);
   const samples = positiveInt(CMD, "samples", v.samples, GRAPH_SAMPLES);
 
@@ -115,7 +117,7 @@ export function graphCommand(argv: string[], out: Output): number {
   const neurons = v.neurons === true;
   const svg = neurons ? neuronSvg(trace, drawn) : netGraphSvg(trace, { batch: drawn.batch, image: drawn.image });
   const title = `${drawn.net}: ${neurons ? "one sample's units" : "forward values and backward gradients"}`;
-  const contents = format === ".svg" ? svg : page(title, svg, trace, drawn, neurons);
+  const contents = format === ".svg" ? svg : format === ".png" ? await svgToPng(svg) : page(title, svg, trace, drawn, neurons);
   writeFileAtomic(outPath, [contents]);
   out.stdout(`wrote ${outPath}: ${neurons ? "the units of the first sample" : "the graph"} of ${drawn.net}${drawn.from} on ${drawn.batch}, loss ${trace.loss.loss.toPrecision(5)}\n`);
   return 0;

@@ -123,6 +123,11 @@ describe("backprop graph", () => {
     expect(decoded.height).toBe(2 * Number(svg.attrs.height));
     expect(inkShare(png)).toBeGreaterThan(0.02);
     expect(colourCount(png)).toBeGreaterThan(8);
+
+    // --out FILE.png writes that very picture
+    const pngPath = join(dir, "model.png");
+    expect((await cli("graph", "--model", model, "--samples", "4", "--out", pngPath)).code).toBe(0);
+    expect(readFileSync(pngPath).equals(png)).toBe(true);
   });
 
   test("--neurons on a penguins model: a column per Affine, the inputs named by their columns", async () => {
@@ -140,8 +145,8 @@ describe("backprop graph", () => {
 
   test("refuses bad flags with one line, writing nothing", async () => {
     const out = join(dir, "never.svg");
-    await expectRefused(["graph"], /^backprop graph: --out PATH is required, expected a \.svg or \.html file$/);
-    await expectRefused(["graph", "--out", join(dir, "g.png")], /^backprop graph: --out must name a \.svg or \.html file, got '.*g\.png'$/);
+    await expectRefused(["graph"], /^backprop graph: --out PATH is required, expected a \.svg, \.html or \.png file$/);
+    await expectRefused(["graph", "--out", join(dir, "g.jpg")], /^backprop graph: --out must name a \.svg, \.html or \.png file, got '.*g\.jpg'$/);
     await expectRefused(["graph", "--model", model, "--hidden", "10", "--out", out], /^backprop graph: --hidden cannot be combined with --model: the model has its own net and data$/);
     await expectRefused(["graph", "--model", model, "--seed", "1", "--out", out], /^backprop graph: --seed cannot be combined with --model/);
     await expectRefused(["graph", "--neurons", "--out", out], /^backprop graph: --neurons draws at most 10 units per layer, but the input x has 784; draw the whole net without --neurons$/);
