@@ -8,6 +8,7 @@ import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagVa
 import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
 import { formatMetrics, finalValues } from "./metric-format.js";
 import { HISTORY_FORMATS, writeHistory } from "./history-file.js";
+import { checkReportPaths, writeReport } from "./report-command.js";
 import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import { netSizes } from "./evaluate-command.js";
 import type { Output } from "./output.js";
@@ -53,6 +54,8 @@ const SPEC = {
   save: { type: "string" },
   resume: { type: "string" },
   history: { type: "string" },
+  report: { type: "string" },
+  "report-png": { type: "string" },
   quiet: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean" },
@@ -110,6 +113,11 @@ Files:
   --history PATH        write the loss of every step and, at every evaluation, the metrics and each parameter's
                         norm |W|, gradient norm |dW| and update ratio |W new - W| / |W| (.json or .csv); .json
                         adds each layer's activation histograms and the run (net, config, final figures, elapsedMs)
+  --report FILE.html    write the run's report, one self-contained page (see backprop report --help): the loss and
+                        its moving average, the metrics, each parameter's norms and update ratio, the activation
+                        histograms, the evaluations side by side, the run's settings; after the model and the history,
+                        and also, of the run so far, when it is interrupted or fails
+  --report-png DIR      also write each chart of the report as DIR/<chart id>.png (DIR must exist)
 
 Output:
   --quiet               only the final line
@@ -121,8 +129,8 @@ Output:
 
 On a terminal a progress bar shows the loss, steps per second and time left; elsewhere one line per evaluation.
 Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint (PATH.ckpt with --save, else
-${DEFAULT_CHECKPOINT}) and says how to resume; resuming ends with the same weights, bit for bit, as a run never
-interrupted.
+${DEFAULT_CHECKPOINT}), the history and the report of the run so far (with --history, --report) and says how
+to resume; resuming ends with the same weights, bit for bit, as a run never interrupted.
 
 Exit codes: 0 done; 1 training failed (the loss became NaN or infinite: training stops at once, and the last
 good checkpoint is kept); 2 bad flags or bad files; 130 interrupted.
@@ -145,7 +153,10 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   // found out now rather than after an hour of training
   if (savePath !== undefined) checkOutput("save", savePath);
   if (historyPath !== undefined) checkOutput("history", historyPath);
-  checkDistinct({ save: savePath, history: historyPath, "save's checkpoint": savePath !== undefined ? `${savePath}.ckpt` : undefined });
+  const reportPath = v.report as string | undefined;
+  const reportPng = v["report-png"] as string | undefined;
+  checkReportPaths(CMD, { out: reportPath, outFlag: "report", png: reportPng, pngFlag: "report-png" });
+  checkDistinct({ save: savePath, history: historyPath, report: reportPath, "save's checkpoint": savePath !== undefined ? `${savePath}.ckpt` : undefined });
   const { trainer, data: runData, runConfig, note } = v.resume !== undefined ? resumeRun(v) : newRun(v);
   if (note !== undefined) out.stderr(note);
   const data = runData.source;
@@ -155,11 +166,23 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   const { config } = trainer;
   const writeCheckpoint = (path: string): void => saveCheckpoint(trainer, path, { data, training: { config: runConfig } });
   // the history with its layer statistics and what the run was, for a report; `final` only for a finished run
+  const runRecord = (final?: Record<string, number>): Record<string, unknown> => ({ net: String(trainer.net), config: runConfig, ...(final && { final }), elapsedMs: Math.round(trainer.elapsedMs), iterations: trainer.iteration });
   const saveHistory = (final?: Record<string, number>): string | undefined => {
     if (historyPath === undefined) return undefined;
-    const run = { net: String(trainer.net), config: runConfig, ...(final && { final }), elapsedMs: Math.round(trainer.elapsedMs), iterations: trainer.iteration };
-    return tryWrite(() => writeHistory(historyPath, trainer.history, trainer.layerHistory, run));
+    return tryWrite(() => writeHistory(historyPath, trainer.history, trainer.layerHistory, runRecord(final)));
   };
+  // the report, of the whole run or of the run so far, from the very objects the history file is written from
+  const saveReport = async (final?: Record<string, number>): Promise<string | undefined> => {
+    if (reportPath === undefined && reportPng === undefined) return undefined;
+    try {
+      await writeReport({ history: trainer.history, layers: trainer.layerHistory, run: runRecord(final) }, { format: "run" }, reportPath, reportPng);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message.replace(/^writeFileAtomic: /, "");
+    }
+  };
+  const reportNote = (failed: string | undefined, what: string): string =>
+    failed !== undefined ? `; the report was not written: ${failed}` : reportPath !== undefined ? `; the report of ${what} is in ${reportPath}` : "";
 
   if (show === "lines") {
     const epochs = config.iters / trainer.itersPerEpoch;
@@ -205,8 +228,9 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     if (!(error instanceof DivergedError)) throw error;
     bar?.stop();
     const history = saveHistory();
+    const report = reportNote(await saveReport(), "the run until then");
     const kept = lastGood ? `; the last checkpoint before that, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "";
-    throw new RunFailed(`${CMD}: ${error.message}${kept}${history ? `; the history was not written: ${history}` : ""}`);
+    throw new RunFailed(`${CMD}: ${error.message}${kept}${history ? `; the history was not written: ${history}` : ""}${report}`);
   } finally {
     bar?.stop();
   }
@@ -214,16 +238,18 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
 
   if (failedWrite !== undefined) {
     const history = saveHistory();
-    throw new UsageError(`${CMD}: stopped at step ${trainer.iteration}: cannot write the checkpoint: ${failedWrite}; ${kept}${history ? `; nor the history: ${history}` : ""}`);
+    const report = reportNote(await saveReport(), "the run so far");
+    throw new UsageError(`${CMD}: stopped at step ${trainer.iteration}: cannot write the checkpoint: ${failedWrite}; ${kept}${history ? `; nor the history: ${history}` : ""}${report}`);
   }
   if (outcome === "stopped") {
     const path = checkpointPath();
     const failed = tryWrite(() => writeCheckpoint(path));
     const history = saveHistory();
+    const report = reportNote(await saveReport(), "the run so far");
     if (failed !== undefined) throw new UsageError(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}, and cannot write the checkpoint: ${failed}; ${kept}`);
     const save = savePath !== undefined ? ` --save ${savePath}` : "";
     const historyText = history ? `; the history was not written: ${history}` : "";
-    out.stderr(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}; checkpoint written to ${path}${historyText}\nresume with: pnpm train --resume ${path}${save}\n`);
+    out.stderr(`${CMD}: interrupted after step ${trainer.iteration} of ${config.iters}; checkpoint written to ${path}${historyText}${report}\nresume with: pnpm train --resume ${path}${save}\n`);
     return 130;
   }
 
@@ -244,14 +270,19 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     if (existsSync(finished)) rmSync(finished);
   }
   const historyFailed = saveHistory(final);
-  if (historyFailed !== undefined) {
-    throw new UsageError(`${CMD}: training finished${savePath !== undefined ? ` and the model is saved to ${savePath}` : ""}, but cannot write the history: ${historyFailed}`);
+  // a report that cannot be written loses nothing else: the model and the history are written before it
+  const reportFailed = await saveReport(final);
+  if (historyFailed !== undefined || reportFailed !== undefined) {
+    const saved = [savePath !== undefined && `the model is saved to ${savePath}`, historyFailed === undefined && historyPath !== undefined && `the history to ${historyPath}`].filter(Boolean).join(" and ");
+    const failed = [historyFailed !== undefined && `cannot write the history: ${historyFailed}`, reportFailed !== undefined && `cannot write the report: ${reportFailed}`].filter(Boolean).join("; ");
+    throw new UsageError(`${CMD}: training finished${saved ? ` and ${saved}` : ""}, but ${failed}`);
   }
   if (show === "json") {
     out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, layers: trainer.layerHistory, final, elapsedMs })}\n`);
   } else {
     const saved = savePath !== undefined ? `; model saved to ${savePath}` : "";
-    out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}\n`);
+    const report = reportPath !== undefined ? `; report written to ${reportPath}` : "";
+    out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}${report}\n`);
   }
   return 0;
 }
