@@ -13,10 +13,11 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   stop.abort();
 });
 
-// Only a training run has something to save when stopped: the first SIGINT or SIGTERM asks it to finish its step
-// and write a checkpoint. The signal's default action is then restored, so that a second one ends the process at
-// once, even in the middle of a long evaluation. Every other command ends at the first signal.
-if (argv[0] === "train") {
+// Only a training run or a sweep has something to save when stopped: the first SIGINT or SIGTERM asks a run to
+// finish its step and write a checkpoint, a sweep to stop its workers and write what is done. The signal's default
+// action is then restored, so that a second one ends the process at once, even in the middle of a long evaluation.
+// Every other command ends at the first signal.
+if (argv[0] === "train" || argv[0] === "sweep") {
   const onSignal = (): void => {
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);

@@ -8,11 +8,14 @@ import { benchCommand } from "./bench-command.js";
 import { demoCommand } from "./demo-command.js";
 import { evaluateCommand } from "./evaluate-command.js";
 import { exportCommand } from "./export-command.js";
+import { graphCommand } from "./graph-command.js";
 import { VERSION } from "./version.js";
 import { checkNet, gradientCheckNet } from "./gradient-check.js";
 import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
 import { predictCommand } from "./predict-command.js";
+import { reportCommand } from "./report-command.js";
+import { sweepCommand } from "./sweep-command.js";
 import { RunFailed, trainCommand } from "./train-command.js";
 
 const HELP = `backprop: a deep-learning framework built from layers, after Deep Learning from Scratch (ch. 5 and 6)
@@ -25,10 +28,13 @@ Commands:
   evaluate     test a saved model: accuracy and confusion matrix, or a regression's MAE and MSE
   predict      predict the target of every row of a CSV or JSON file with a model trained on a table
   export       write a trained model for TensorFlow.js (model.json, weights.bin) or ONNX Runtime (model.onnx)
+  report       draw a run's report, one self-contained HTML page, from the history file train --history wrote
   gradcheck    compare backprop with numerical gradients, parameter by parameter
+  graph        draw the net (SVG or HTML) with one training step's forward values and backward gradients
   demo NAME    the book's demos: chapter 5's computational graphs, chapter 6's optimizers, initializations,
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
   bench        speed and memory, side by side with a NumPy reference of the same work
+  sweep        random hyperparameter search, trials in parallel, resumable, with a parallel-coordinates page
 
 Run 'backprop <command> --help' for a command's flags, and 'backprop --version' for the version.
 `;
@@ -64,12 +70,18 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return predictCommand(rest, out);
       case "export":
         return exportCommand(rest, out);
+      case "report":
+        return await reportCommand(rest, out);
       case "gradcheck":
         return gradcheck(rest, out);
+      case "graph":
+        return await graphCommand(rest, out);
       case "demo":
         return await demoCommand(rest, out);
       case "bench":
         return await benchCommand(rest, out);
+      case "sweep":
+        return await sweepCommand(rest, out);
       case "--version":
       case "version":
         out.stdout(`backprop ${VERSION}\n`);
@@ -81,7 +93,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, export, gradcheck, demo, bench)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep)`);
     }
   } catch (error) {
     // bad input: flags, data files, model files; a file that cannot be written, a net too large, a kernel that

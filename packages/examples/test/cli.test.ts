@@ -7,7 +7,7 @@ describe("backprop CLI", () => {
       const { code, stdout } = await cli(...argv);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: backprop <command>/m);
-      for (const command of ["train", "evaluate", "gradcheck", "demo"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+      for (const command of ["train", "evaluate", "predict", "export", "report", "gradcheck", "graph", "demo", "bench", "sweep"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
   });
 
@@ -17,7 +17,7 @@ describe("backprop CLI", () => {
         "--dataset", "--data", "--target", "--features", "--task", "--categorical", "--test-fraction", "--test-data", "--skip-lines", "--split-seed",
         "--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm",
         "--optimizer", "--lr", "--decay-rate", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--seed",
-        "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--quiet", "--json", "--help",
+        "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--report", "--report-png", "--quiet", "--json", "--help",
       ],
       evaluate: ["--model", "--data", "--skip-lines", "--json", "--help"],
       predict: ["--model", "--data", "--out", "--skip-lines", "--help"],
@@ -42,13 +42,13 @@ describe("backprop CLI", () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, export, gradcheck, demo, bench)\n");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep)\n");
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
     expect(await cli("demo", "buy-pear")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/^backprop demo: unknown demo 'buy-pear' \(demos: buy-apple, buy-apple-orange, [a-z, -]+\)\n$/) });
     expect(await cli("demo")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/^backprop demo: expected one demo name \(buy-apple, buy-apple-orange, [a-z, -]+\), got 0\n$/) });
-    expect(await cli("demo", "buy-apple", "--svg")).toMatchObject({ code: 2, stderr: "backprop demo buy-apple: unknown flag --svg (see backprop demo buy-apple --help)\n" });
+    expect(await cli("demo", "buy-apple", "--png")).toMatchObject({ code: 2, stderr: "backprop demo buy-apple: unknown flag --png (see backprop demo buy-apple --help)\n" });
   });
 
   describe("bad train flags give one line on stderr and exit code 2, before any data is loaded", () => {

