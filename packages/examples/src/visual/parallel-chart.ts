@@ -36,6 +36,8 @@ export function parallelChart(spec: ParallelChartSpec): PageChart {
     width: spec.width ?? 1100,
     height: spec.height ?? 420,
     option: {
+      // every line at once, so that a screenshot or a brush right after loading sees them all
+      animation: false,
       title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
       parallel: { left: 70, right: 110, top: 70, bottom: 40 },
       parallelAxis: axes.map((axis, dim) => ({
@@ -54,6 +56,8 @@ export function parallelChart(spec: ParallelChartSpec): PageChart {
         right: 10,
         top: "middle",
         calculable: true,
+        // the handles' labels: enough digits to tell 0.105 from 0.89 (ECharts rounds to integers by default)
+        precision: colorPrecision(min, max),
         text: [axes[colorBy].name, ""],
         textStyle: { fontSize: 11 },
       },
@@ -68,4 +72,11 @@ export function parallelChart(spec: ParallelChartSpec): PageChart {
       ],
     },
   };
+}
+
+/** Decimal places that show a range's ends apart: 3 significant digits of its width. */
+function colorPrecision(min: number, max: number): number {
+  const width = max - min;
+  if (!(width > 0) || !Number.isFinite(width)) return 2;
+  return Math.max(0, Math.min(10, 2 - Math.floor(Math.log10(width))));
 }
