@@ -31,15 +31,17 @@ function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
 /** The folders of the third-party packages that ours need at run time, found through pnpm's node_modules. */
 function runtimeDependencies(): Map<string, string> {
   const found = new Map<string, string>();
-  const visit = (from: string, deps: Record<string, string> | undefined): void => {
-    for (const name of Object.keys(deps ?? {})) {
+  // optional dependencies count where installed: resvg's binary for this platform, not those of the others
+  const visit = (from: string, deps: Record<string, string> | undefined, optional: Record<string, string> = {}): void => {
+    for (const name of [...Object.keys(deps ?? {}), ...Object.keys(optional)]) {
       if (name.startsWith("@backprop/")) continue;
-      const dir = packageDir(from, name);
+      const dir = Object.hasOwn(optional, name) ? packageDirIfAny(from, name) : packageDir(from, name);
+      if (dir === undefined) continue;
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
       const key = `${name}@${manifest.version}`;
       if (found.has(key)) continue;
       found.set(key, dir);
-      visit(dir, manifest.dependencies);
+      visit(dir, manifest.dependencies, manifest.optionalDependencies);
     }
   };
   for (const p of PACKAGES) {
@@ -58,6 +60,15 @@ function packageDir(from: string, name: string): string {
     const sibling = join(at, name);
     if (at.endsWith("node_modules") && existsSync(join(sibling, "package.json"))) return realpathSync(sibling);
     if (dirname(at) === at) throw new Error(`cannot find ${name} from ${from}`);
+  }
+}
+
+/** As packageDir, or undefined where `name` is not installed. */
+function packageDirIfAny(from: string, name: string): string | undefined {
+  try {
+    return packageDir(from, name);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
-import { Tensor, formatShape } from "@backprop/core";
+import type { Tensor } from "@backprop/core";
 import type { Net } from "../nets/net.js";
 import { rowMajorOf } from "../optimizers/optimizer.js";
+import { describeState as describe, isRecord } from "./state.js";
 
 /** How many equal bins an activation histogram has over [min, max]. */
 export const BINS = 30;
@@ -211,7 +212,7 @@ const HISTOGRAM_KEYS = ["min", "max", "mean", "std", "counts", "nonFinite"];
  * `name` names it in the messages (`layerHistory.params.W1.norm[2] must be ...`), which go to `fail`.
  */
 export function checkLayerHistory(value: unknown, name: string, expected: LayerHistoryExpectations, fail: (what: string) => never): LayerHistory {
-  if (!isPlainRecord(value)) return fail(`${name} must be a record { ${KEYS.join(", ")} }, got ${describe(value)}`);
+  if (!isRecord(value)) return fail(`${name} must be a record { ${KEYS.join(", ")} }, got ${describe(value)}`);
   const extra = Object.keys(value).find((key) => !KEYS.includes(key));
   if (extra !== undefined) fail(`${name} has ${extra}, expected only ${KEYS.join(", ")}`);
   const { evalIterations, params, activations, probeSamples } = value;
@@ -226,7 +227,7 @@ export function checkLayerHistory(value: unknown, name: string, expected: LayerH
   const evaluations = (evalIterations as number[]).length;
 
   const entries = (field: string, record: unknown, names: readonly string[] | undefined, what: string): [string, unknown][] => {
-    if (!isPlainRecord(record)) return fail(`${name}.${field} must be a record by ${what} name, got ${describe(record)}`);
+    if (!isRecord(record)) return fail(`${name}.${field} must be a record by ${what} name, got ${describe(record)}`);
     if (names !== undefined) {
       const missing = names.find((key) => !Object.hasOwn(record, key));
       if (missing !== undefined) fail(`${name}.${field} has no ${missing}, expected one entry per ${what} of the net: ${names.join(", ")}`);
@@ -243,7 +244,7 @@ export function checkLayerHistory(value: unknown, name: string, expected: LayerH
 
   for (const [param, entry] of entries("params", params, expected.params, "parameter")) {
     const where = `${name}.params.${param}`;
-    if (!isPlainRecord(entry)) fail(`${where} must be a record { ${PARAM_KEYS.join(", ")} }, got ${describe(entry)}`);
+    if (!isRecord(entry)) fail(`${where} must be a record { ${PARAM_KEYS.join(", ")} }, got ${describe(entry)}`);
     const other = Object.keys(entry as object).find((key) => !(PARAM_KEYS as readonly string[]).includes(key));
     if (other !== undefined) fail(`${where} has ${other}, expected only ${PARAM_KEYS.join(", ")}`);
     for (const key of PARAM_KEYS) {
@@ -261,7 +262,7 @@ export function checkLayerHistory(value: unknown, name: string, expected: LayerH
 }
 
 function checkHistogram(h: unknown, where: string, probeSamples: number, fail: (what: string) => never): void {
-  if (!isPlainRecord(h)) fail(`${where} must be a histogram { ${HISTOGRAM_KEYS.join(", ")} }, got ${describe(h)}`);
+  if (!isRecord(h)) fail(`${where} must be a histogram { ${HISTOGRAM_KEYS.join(", ")} }, got ${describe(h)}`);
   const record = h as Record<string, unknown>;
   const other = Object.keys(record).find((key) => !HISTOGRAM_KEYS.includes(key));
   if (other !== undefined) fail(`${where} has ${other}, expected only ${HISTOGRAM_KEYS.join(", ")}`);
@@ -282,15 +283,3 @@ function checkHistogram(h: unknown, where: string, probeSamples: number, fail: (
 const isNonNegative = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v) && v >= 0;
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Tensor);
-}
-
-/** A value as an error message shows it: `2.5`, `"x"`, `null`, `a tensor (3,)`, `[1,2]`, cut at 60 characters. */
-function describe(value: unknown): string {
-  if (value instanceof Tensor) return `a tensor ${formatShape(value.shape)}`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || typeof value !== "object") return String(value);
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

@@ -1,4 +1,4 @@
-import { Tensor, type Random, type RandomState } from "@backprop/core";
+import { Tensor, formatShape, type Random, type RandomState } from "@backprop/core";
 
 /**
  * What an object keeps to continue exactly where it stopped (an optimizer's moments, BatchNorm's running
@@ -33,4 +33,13 @@ export function randomState(rng: Random): State {
 /** The inverse of randomState. */
 export function asRandomState(state: State): RandomState {
   return state as unknown as RandomState;
+}
+
+/** A value of a state as an error message shows it: `2.5`, `"x"`, `null`, `a tensor (3,)`, `[1,2]`, cut at 60 characters. */
+export function describeState(value: unknown): string {
+  if (value instanceof Tensor) return `a tensor ${formatShape(value.shape)}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || typeof value !== "object") return String(value);
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

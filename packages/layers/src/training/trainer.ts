@@ -4,7 +4,7 @@ import { rowMajorOf, type Optimizer } from "../optimizers/optimizer.js";
 import { evaluateMetrics, type BatchSource } from "./batch-source.js";
 import { PROBE_SAMPLES, activationHistograms, checkLayerHistory, emptyLayerHistory, paramFigures, recordLayers, snapshotParams, type LayerHistory, type ParamFigures } from "./layer-history.js";
 import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics.js";
-import { isRecord, randomState, type State } from "./state.js";
+import { describeState as describe, isRecord, randomState, type State } from "./state.js";
 
 /** How a trainer runs, as a checkpoint records it. */
 export interface TrainerConfig {
@@ -445,14 +445,6 @@ function isIntegerIn(value: unknown, lo: number, hi: number): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= lo && value <= hi;
 }
 
-/** A value of a state as an error message shows it: `2.5`, `"x"`, `null`, `a tensor (3,)`, `[1,2]`. */
-function describe(value: unknown): string {
-  if (value instanceof Tensor) return `a tensor ${formatShape(value.shape)}`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || typeof value !== "object") return String(value);
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 /** The metrics a config names. */
 export function metricsOf(config: TrainerConfig): Metric[] {
