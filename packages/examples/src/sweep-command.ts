@@ -163,7 +163,7 @@ export async function sweepCommand(argv: string[], out: Output): Promise<number>
   // a table's task, rows and inputs first, as train prints them
   if (run.table) out.stdout(`${run.describe().join("\n")}\n`);
   out.stdout(`sweep of ${trials} trials${resumed} on ${dataText}\n`);
-  out.stdout(`search: lr ${paramText(space.lr)}, weight decay ${paramText(space.weightDecay)}, hidden ${space.hidden.map(hiddenLabel).join(",")}, optimizer ${space.optimizer.join(",")}, batch ${paramText(space.batchSize)}; ${epochs} epochs (${sampling === "shuffle" ? "shuffled" : "drawn with replacement"}), seed ${seed}\n`);
+  out.stdout(`search: lr ${paramText(space.lr)}, weight decay ${paramText(space.weightDecay)}, hidden ${space.hidden.map(hiddenLabel).join(",")}, optimizer ${space.optimizer.join(",")}, batch ${paramText(space.batchSize)}; ${epochs} epoch${epochs === 1 ? "" : "s"} (${sampling === "shuffle" ? "shuffled" : "drawn with replacement"}), seed ${seed}\n`);
   if (at > 0) out.stdout(at === 1 ? `1 trial at a time, in this process; results in ${dir}\n` : `${at} trials at once, each in a worker thread; results in ${dir}\n`);
 
   const progress = new SweepProgress(trials, metric, results);

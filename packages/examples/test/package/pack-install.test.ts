@@ -191,6 +191,25 @@ describe("the npm packages, installed from their tarballs outside the workspace"
     expect(accuracies.at(-1)).toBeGreaterThan(0.5);
   });
 
+  it("draw pictures installed: a report with ECharts inlined, PNGs by resvg's binary, a graph, a sweep in two worker threads of dist/", () => {
+    const backprop = join(app, "node_modules/.bin/backprop");
+    const pngs = join(work, "pngs");
+    mkdirSync(pngs);
+    sh(backprop, ["train", "--epochs", "1", "--quiet", "--save", "m.bpm", "--report", "run.html", "--report-png", pngs], app);
+    const page = readFileSync(join(app, "run.html"), "utf8");
+    // ECharts' browser build, read from the installed package, and the run's data
+    expect(page).toMatch(/<script>\s*\/\*[\s\S]{0,2000}Apache License/);
+    expect(page).toContain('<script type="application/json" id="backprop-data">');
+    const PNG_SIGNATURE = "89504e470d0a1a0a";
+    expect(readFileSync(join(pngs, "loss.png")).subarray(0, 8).toString("hex")).toBe(PNG_SIGNATURE);
+    expect(sh(backprop, ["graph", "--model", "m.bpm", "--out", "net.png"], app)).toMatch(/^wrote net\.png: the graph of TwoLayerNet/);
+    expect(readFileSync(join(app, "net.png")).subarray(0, 8).toString("hex")).toBe(PNG_SIGNATURE);
+    const sweep = spawnSync(backprop, ["sweep", "--trials", "4", "--workers", "2", "--train-samples", "200", "--epochs", "1", "--hidden", "10", "--out", "sweep"], { cwd: app, encoding: "utf8" });
+    expect(sweep.status, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toMatch(/^2 trials at once, each in a worker thread/m);
+    expect(readFileSync(join(app, "sweep/trials.csv"), "utf8").trim().split("\n")).toHaveLength(5);
+  });
+
   it("install globally (npm i -g of the tarballs), giving backprop on the PATH", () => {
     const prefix = join(work, "global");
     sh("npm", ["install", "--global", "--prefix", prefix, ...NPM_OFFLINE, "--cache", join(work, "npm-cache"), ...ours, ...theirs], work);
