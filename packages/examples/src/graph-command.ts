@@ -70,7 +70,9 @@ Data (the test set; the embedded MNIST digits' 2,000 test digits by default):
                         split as train splits it (test fraction 0.2, split seed 0) and encoded as training
                         encodes it; for a table model, every row of the file under the model's columns
   --target COLUMN       a fresh net's table column to predict (penguins: "Body Mass (g)")
-  --features A,B,...    --task regression|classification   --categorical A,...   as train reads them
+  --features A,B,...    a fresh net's columns to learn from (default: every other column), as train reads them
+  --task TASK           regression or classification (default: from the target column, as train's)
+  --categorical A,...   columns read as categories (one-hot) although their values are numbers
   --skip-lines N        lines before the CSV header (default 0)
   --samples N           the batch: the first N test samples (default ${GRAPH_SAMPLES})
 

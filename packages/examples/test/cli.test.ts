@@ -21,6 +21,8 @@ describe("backprop CLI", () => {
       ],
       evaluate: ["--model", "--data", "--skip-lines", "--json", "--help"],
       predict: ["--model", "--data", "--out", "--skip-lines", "--help"],
+      graph: ["--model", "--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm", "--seed", "--dataset", "--data", "--target", "--features", "--task", "--categorical", "--skip-lines", "--samples", "--out", "--neurons", "--help"],
+      report: ["--history", "--out", "--png", "--help"],
       gradcheck: ["--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm", "--samples", "--seed", "--tolerance", "--json", "--help"],
     };
     for (const [command, names] of Object.entries(flags)) {
