@@ -176,7 +176,8 @@ export function paramName(layerName: string, key: string): string {
   return number === undefined ? `${layerName}.${key}` : `${key}${number}`;
 }
 
-function sumOfSquares(W: Tensor): number {
+/** The sum of the squares of W's elements, in row-major order: the weight decay's sum, which traceNet repeats to the bit. */
+export function sumOfSquares(W: Tensor): number {
   const data = (W.isContiguous ? W : W.copy()).contiguousData();
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i] * data[i];

@@ -1,5 +1,5 @@
 import { Tensor } from "@backprop/core";
-import { paramName, type Net } from "../nets/net.js";
+import { paramName, sumOfSquares, type Net } from "../nets/net.js";
 import type { LayerTrace, NetTrace, ParamTrace } from "./net-trace.js";
 
 /**
@@ -73,12 +73,5 @@ function weightDecayOf(net: Net): number {
     }
   }
   return decay;
-}
-
-function sumOfSquares(W: Tensor): number {
-  const data = (W.isContiguous ? W : W.copy()).contiguousData();
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i] * data[i];
-  return s;
 }
 
