@@ -30,7 +30,7 @@ Commands:
   export       write a trained model for TensorFlow.js (model.json, weights.bin) or ONNX Runtime (model.onnx)
   report       draw a run's report, one self-contained HTML page, from the history file train --history wrote
   gradcheck    compare backprop with numerical gradients, parameter by parameter
-  graph        draw the net (SVG or HTML) with one training step's forward values and backward gradients
+  graph        draw the net (SVG, PNG or HTML) with one training step's forward values and backward gradients
   demo NAME    the book's demos: chapter 5's computational graphs, chapter 6's optimizers, initializations,
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
   bench        speed and memory, side by side with a NumPy reference of the same work

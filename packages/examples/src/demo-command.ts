@@ -10,6 +10,7 @@ import { overfitDropoutDemo } from "./demo-overfit-dropout.js";
 import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay.js";
 import { weightInitCompareDemo } from "./demo-weight-init-compare.js";
 import type { Output } from "./output.js";
+import { checkOutput } from "./train-command.js";
 import { computationalGraphSvg } from "./visual/computational-graph.js";
 
 const CMD = "backprop demo";
@@ -30,10 +31,12 @@ const GRAPH_HELP = `  --svg FILE            also draw the graph as the book's fi
                         arrow, backward derivatives below it, the numbers printed here
 `;
 
-/** The --svg FILE of a graph demo, checked before anything is computed: a name ending in .svg, or undefined. */
+/** The --svg FILE of a graph demo, checked before anything is computed: a name ending in .svg in a writable folder, or undefined. */
 function svgFile(demo: string, values: FlagValues): string | undefined {
   const file = values.svg as string | undefined;
-  if (file !== undefined && !/.\.svg$/i.test(file)) throw new UsageError(`${CMD} ${demo}: --svg must be a file name ending in .svg, got '${file}'`);
+  if (file === undefined) return undefined;
+  if (!/.\.svg$/i.test(file)) throw new UsageError(`${CMD} ${demo}: --svg must be a file name ending in .svg, got '${file}'`);
+  checkOutput("svg", file, `${CMD} ${demo}`);
   return file;
 }
 
@@ -45,7 +48,7 @@ const buyAppleDemo: Demo = {
   run(values, out) {
     const file = svgFile("buy-apple", values);
     const r = buyApple();
-    // the picture first: a file that cannot be written fails the demo before it prints
+    // the picture first: a file that still cannot be written fails the demo before it prints
     if (file !== undefined) writeFileAtomic(file, [computationalGraphSvg(buyAppleGraph(r))]);
     out.stdout(`${r.price}\n${r.dApple} ${r.dAppleNum} ${r.dTax}\n`);
     if (file !== undefined) out.stderr(`wrote ${file}\n`);
@@ -61,7 +64,7 @@ const buyAppleOrangeDemo: Demo = {
   run(values, out) {
     const file = svgFile("buy-apple-orange", values);
     const r = buyAppleOrange();
-    // the picture first: a file that cannot be written fails the demo before it prints
+    // the picture first: a file that still cannot be written fails the demo before it prints
     if (file !== undefined) writeFileAtomic(file, [computationalGraphSvg(buyAppleOrangeGraph(r))]);
     out.stdout(`${r.price}\n${r.dAppleNum} ${r.dApple} ${r.dOrange} ${r.dOrangeNum} ${r.dTax}\n`);
     if (file !== undefined) out.stderr(`wrote ${file}\n`);

@@ -18,7 +18,7 @@ import { MAX_UNITS, neuronGraphSvg, tooWide } from "./visual/neuron-graph.js";
 import { htmlPage } from "./visual/page.js";
 import { svgToPng } from "./visual/png.js";
 import { escapeXml } from "./visual/svg.js";
-import { MAX_NUMBERS } from "./visual/trace-blocks.js";
+import { HEATMAP_COLS, HEATMAP_ROWS, MAX_NUMBERS } from "./visual/trace-blocks.js";
 
 const CMD = "backprop graph";
 
@@ -53,7 +53,8 @@ TEST set: a node per layer of the net, in order, with its op and shapes, then th
 edge the forward value above (dark) and the backward gradient dL/d(value) below (orange); each parameter's value
 and gradient (weight decay included) under its layer. A tensor of up to ${MAX_NUMBERS} elements shows its numbers (4
 significant digits; the SVG's tooltips hold the exact values); a larger one its shape, mean, std, min and max with
-a heat-map (one row per sample) or a histogram (parameters).
+a heat-map or a histogram (parameters). A heat-map has a row per sample and a column per value of a sample, at most
+${HEATMAP_ROWS} rows and ${HEATMAP_COLS} columns: beyond that each cell is the mean of a block of samples and values.
 
 --neurons draws the first sample's path unit by unit instead: a column of units per Affine, each with Z (the
 Affine's output) and O (the activation's) forward and delta = dL/dZ and dL/dO backward, the weights as lines

@@ -126,4 +126,13 @@ describe("demo buy-apple-orange --svg", () => {
     });
     expect((await cli("demo", "buy-apple-orange", "--help")).stdout).toMatch(/\nFlags:\n {2}--svg FILE {12}also draw the graph/);
   });
+
+  it("refuses a FILE in a folder that does not exist, in one line naming the command and the flag, before printing", async () => {
+    const folder = join(tempDir(), "missing");
+    expect(await cli("demo", "buy-apple-orange", "--svg", join(folder, "a.svg"))).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `backprop demo buy-apple-orange: --svg ${join(folder, "a.svg")}: folder ${folder} does not exist\n`,
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MulLayer } from "@backprop/layers";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -104,11 +104,28 @@ describe("demo buy-apple --svg", () => {
     expect((await cli("demo", "buy-apple", "--svg", ".svg")).stderr).toBe("backprop demo buy-apple: --svg must be a file name ending in .svg, got '.svg'\n");
   });
 
-  it("refuses a FILE in a folder that does not exist, in one line, before printing", async () => {
+  it("refuses a FILE in a folder that does not exist, in one line naming the command and the flag, before printing", async () => {
     const { code, stdout, stderr } = await cli("demo", "buy-apple", "--svg", "/no/such/folder/apple.svg");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("writeFileAtomic: cannot write /no/such/folder/apple.svg: folder /no/such/folder does not exist\n");
+    expect(stderr).toBe("backprop demo buy-apple: --svg /no/such/folder/apple.svg: folder /no/such/folder does not exist\n");
+    // a relative FILE: the folder named as it resolves from the working directory
+    const relative = await cli("demo", "buy-apple", "--svg", "missing-folder-for-test/a.svg");
+    expect(relative).toEqual({ code: 2, stdout: "", stderr: `backprop demo buy-apple: --svg missing-folder-for-test/a.svg: folder ${join(process.cwd(), "missing-folder-for-test")} does not exist\n` });
+  });
+
+  it("refuses a FILE that is a folder, or in a folder that is a file, in one line, before printing", async () => {
+    const dir = tempDir();
+    const folder = join(dir, "x.svg");
+    mkdirSync(folder);
+    expect(await cli("demo", "buy-apple", "--svg", folder)).toEqual({ code: 2, stdout: "", stderr: `backprop demo buy-apple: --svg ${folder} is a folder, expected a file name\n` });
+    const notFolder = join(dir, "plain");
+    writeFileSync(notFolder, "");
+    expect(await cli("demo", "buy-apple", "--svg", join(notFolder, "a.svg"))).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `backprop demo buy-apple: --svg ${join(notFolder, "a.svg")}: ${notFolder} is a file, not a folder\n`,
+    });
   });
 
   it("needs a value for --svg, and lists it in --help", async () => {

@@ -46,6 +46,35 @@ describe("backprop graph", () => {
     expect(stdout).toMatch(/FIRST N samples of the\nTEST set/);
   });
 
+  test("backprop --help lists graph with the three formats its --out takes", async () => {
+    const { stdout } = await cli("--help");
+    expect(stdout).toMatch(/\n {2}graph {8}draw the net \(SVG, PNG or HTML\) with one training step's/);
+    for (const ext of ["svg", "png", "html"]) expect(GRAPH_HELP).toContain(`FILE.${ext}`);
+  });
+
+  test("--help's heat-map rule is the picture's: a row per sample up to 8, a column per value up to 28, block means beyond", async () => {
+    const { stdout } = await cli("graph", "--help");
+    expect(stdout).not.toMatch(/one row per sample/);
+    expect(stdout.replace(/\s+/g, " ")).toContain(
+      "A heat-map has a row per sample and a column per value of a sample, at most 8 rows and 28 columns: beyond that each cell is the mean of a block of samples and values.",
+    );
+    // 20 digits of 784 pixels, or of 50 hidden units: 8 x 28 cells; of 10 scores: 8 x 10; 5 digits' scores: 5 x 10
+    const out = join(dir, "blocks.svg");
+    expect((await cli("graph", "--samples", "20", "--out", out)).code).toBe(0);
+    const big = parseXml(readFileSync(out, "utf8"));
+    const grid = (from: string, to: string): string[] => {
+      const map = one(one(edge(big, from, to), "forward"), "heatmap");
+      return [map.attrs["data-rows"], map.attrs["data-cols"]];
+    };
+    expect(grid("x", "Affine1")).toEqual(["8", "28"]);
+    expect(grid("Affine1", "Relu1")).toEqual(["8", "28"]);
+    expect(grid("Affine2", "SoftmaxWithLoss")).toEqual(["8", "10"]);
+    expect((await cli("graph", "--samples", "5", "--out", out)).code).toBe(0);
+    const small = parseXml(readFileSync(out, "utf8"));
+    const scores = one(one(edge(small, "Affine2", "SoftmaxWithLoss"), "forward"), "heatmap");
+    expect([scores.attrs["data-rows"], scores.attrs["data-cols"]]).toEqual(["5", "10"]);
+  });
+
   test("a fresh seeded TwoLayerNet on MNIST: every layer with its shapes, and summaries an independent sum gives", async () => {
     const out = join(dir, "fresh.svg");
     const { code, stdout, stderr } = await cli("graph", "--seed", "4", "--out", out);

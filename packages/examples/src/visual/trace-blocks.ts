@@ -18,8 +18,8 @@ export const LINE = 12;
 export const HISTOGRAM_BINS = 20;
 
 /** The largest grid a heat-map downsamples a matrix to. */
-const HEATMAP_ROWS = 8;
-const HEATMAP_COLS = 28;
+export const HEATMAP_ROWS = 8;
+export const HEATMAP_COLS = 28;
 
 /** Heat-map colours: negative, zero and positive (PiYG), apart from the forward and backward text colours. */
 export const HEAT = { negative: [197, 27, 125], zero: [255, 255, 255], positive: [39, 100, 25] } as const;

@@ -9,6 +9,20 @@ function shown(unit: XmlNode): Record<string, string> {
   return Object.fromEntries(findAll(unit, (n) => n.tag === "text" && n.attrs.class !== undefined).map((n) => [n.attrs.class, textOf(n).split(" ").at(-1) as string]));
 }
 
+/** softmax(z), the textbook way: exp(z_k - max z) / sum_j exp(z_j - max z). */
+function softmax(z: number[]): number[] {
+  const top = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/** Each o_k is softmax(z)_k, within rounding (1e-14 relative). */
+function isSoftmaxOf(o: number[], z: number[]): boolean {
+  const p = softmax(z);
+  return o.length === p.length && o.every((v, k) => Math.abs(v - p[k]) <= 1e-14 * Math.max(1, Math.abs(p[k])));
+}
+
 describe("neuronGraphSvg", () => {
   test("each unit's Z, O, δ and dL/dO are the first sample's, computed here by hand", () => {
     const rng = new Random("neurons");
@@ -73,15 +87,33 @@ describe("neuronGraphSvg", () => {
 
   test("a classifier's last units show softmax's O; BatchNorm and Dropout are folded into O", () => {
     const net = new MultiLayerNetExtend(4, [3], 3, { useBatchnorm: true, useDropout: true, dropoutRatio: 0.3 });
-    const svg = parseXml(neuronGraphSvg(traceNet(net, randn([4, 4], new Random("c")), tensor([0, 1, 2, 0])), { outputNames: ["a", "b", "c"] }));
+    const trace = traceNet(net, randn([4, 4], new Random("c")), tensor([0, 1, 2, 0]));
+    const svg = parseXml(neuronGraphSvg(trace, { outputNames: ["a", "b", "c"] }));
     const heads = byClass(svg, "column").map((c) => findAll(c, (n) => n.tag === "text").map(textOf));
     expect(heads).toEqual([
       ["Affine1 → BatchNorm1 → Activation_function1 → Dropout1", "Z = x·W1 + b1", "O = Dropout(Relu(BatchNorm(Z)))"],
       ["Affine2", "Z = O·W2 + b2", "O = softmax(Z)"],
     ]);
     const last = byClass(svg, "unit").filter((u) => u.attrs["data-layer"] === "Affine2");
+    expect(last.map((u) => u.attrs["data-unit"])).toEqual(["0", "1", "2"]);
+    const zs = last.map((u) => Number(u.attrs["data-z"]));
     const probabilities = last.map((u) => Number(u.attrs["data-o"]));
-    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
+    // the Z drawn is the first sample's: row 0 of the traced Affine2's output
+    const Z = trace.layers.find((l) => l.name === "Affine2")!.out.toArray() as number[][];
+    expect(zs).toEqual(Z[0]);
+    // O = softmax(Z) of that same sample, computed here: exp(z_k - max) / sum_j exp(z_j - max)
+    expect(isSoftmaxOf(probabilities, zs), `O ${probabilities} against Z ${zs}`).toBe(true);
+  });
+
+  test("the softmax check fails on another sample's O, or on the O's in another order, though they too sum to 1", () => {
+    const net = new MultiLayerNetExtend(4, [3], 3, { useBatchnorm: true, useDropout: true, dropoutRatio: 0.3 });
+    const trace = traceNet(net, randn([4, 4], new Random("c")), tensor([0, 1, 2, 0]));
+    const Z = trace.layers.find((l) => l.name === "Affine2")!.out.toArray() as number[][];
+    const other = softmax(Z[1]);
+    expect(other.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
+    expect(isSoftmaxOf(softmax(Z[0]), Z[0])).toBe(true);
+    expect(isSoftmaxOf(other, Z[0])).toBe(false);
+    expect(isSoftmaxOf([...softmax(Z[0])].reverse(), Z[0])).toBe(false);
   });
 
   test("refuses a layer wider than MAX_UNITS, naming it", () => {

@@ -124,7 +124,7 @@ describe("netGraphSvg", () => {
     expect(edges.every((e) => one(e, "backward").attrs["data-shape"] === one(e, "forward").attrs["data-shape"])).toBe(true);
   });
 
-  test("a summary's mean, std, min and max are the tensor's, and its heat-map has a row per sample", () => {
+  test("a summary's mean, std, min and max are the tensor's, and its heat-map has a row per sample while there are at most 8", () => {
     const net = new TwoLayerNet(20, 8, 3, { seed: 1, weightInitStd: 0.5 });
     const xs = randn([4, 20], new Random("summary"));
     const svg = parseXml(netGraphSvg(traceNet(net, xs, tensor([0, 1, 2, 0]))));
@@ -139,6 +139,36 @@ describe("netGraphSvg", () => {
     const map = one(block, "heatmap");
     expect([map.attrs["data-rows"], map.attrs["data-cols"]]).toEqual(["4", "20"]);
     expect(findAll(map, (n) => n.tag === "rect")).toHaveLength(4 * 20 + 1);
+  });
+
+  test("beyond 8 samples and 28 columns, its heat-map has 8 x 28 cells, each the mean of its block of samples and columns", () => {
+    const net = new TwoLayerNet(30, 8, 3, { seed: 1, weightInitStd: 0.5 });
+    const xs = randn([20, 30], new Random("blocks"));
+    const svg = parseXml(netGraphSvg(traceNet(net, xs, tensor(Array.from({ length: 20 }, (_, n) => n % 3)))));
+    const map = one(one(edgeOf(svg, "x", "Affine1"), "forward"), "heatmap");
+    expect([map.attrs["data-rows"], map.attrs["data-cols"]]).toEqual(["8", "28"]);
+    // 20 samples into 8 rows: blocks of 2 or 3 (row i holds samples floor(20i/8) up to floor(20(i+1)/8));
+    // 30 columns into 28: one column each, but columns 13-14 and 28-29 share a cell
+    const rowBlocks = [[0, 2], [2, 5], [5, 7], [7, 10], [10, 12], [12, 15], [15, 17], [17, 20]];
+    const colBlocks = [...Array.from({ length: 13 }, (_, c) => [c, c + 1]), [13, 15], ...Array.from({ length: 13 }, (_, k) => [15 + k, 16 + k]), [28, 30]];
+    expect(colBlocks).toHaveLength(28);
+    const X = xs.toArray() as number[][];
+    const blockMean = ([r0, r1]: number[], [c0, c1]: number[]): number => {
+      let sum = 0;
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += X[r][c];
+      return sum / ((r1 - r0) * (c1 - c0));
+    };
+    const means = rowBlocks.map((rows) => colBlocks.map((cols) => blockMean(rows, cols)));
+    const scale = Math.max(...means.flat().map(Math.abs));
+    expect(Number(map.attrs["data-scale"])).toBeCloseTo(scale, 12);
+    const colours = (grid: number[][]): string[][] => grid.map((row) => row.map((v) => cellColour(v, scale)));
+    expect(heatCells(map)).toEqual(colours(means));
+
+    // twins: the first sample of each block, the first 8 samples, or the first 28 columns drawn instead would fail
+    const drawn = heatCells(map);
+    expect(drawn).not.toEqual(colours(rowBlocks.map(([r0]) => colBlocks.map((cols) => blockMean([r0, r0 + 1], cols)))));
+    expect(drawn).not.toEqual(colours(rowBlocks.map((_, i) => colBlocks.map((cols) => blockMean([i, i + 1], cols)))));
+    expect(drawn).not.toEqual(colours(rowBlocks.map((rows) => colBlocks.map((_, j) => blockMean(rows, [j, j + 1])))));
   });
 
   test("wraps a long chain into rows, with no two texts on top of each other", () => {
@@ -165,6 +195,24 @@ describe("netGraphSvg", () => {
     expect(byClass(svg, "wrap")).toHaveLength(2);
   });
 });
+
+/** The heat-map's cells as a grid of colours [row][col], by their positions (the frame, fill none, left out). */
+function heatCells(map: XmlNode): string[][] {
+  const cells = findAll(map, (n) => n.tag === "rect" && n.attrs.fill !== "none");
+  const ys = [...new Set(cells.map((c) => Number(c.attrs.y)))].sort((a, b) => a - b);
+  const xs = [...new Set(cells.map((c) => Number(c.attrs.x)))].sort((a, b) => a - b);
+  const grid = ys.map(() => xs.map(() => ""));
+  for (const c of cells) grid[ys.indexOf(Number(c.attrs.y))][xs.indexOf(Number(c.attrs.x))] = c.attrs.fill;
+  return grid;
+}
+
+/** The colour of v on a scale -m..m, PiYG: white at 0, rgb(197,27,125) at -m, rgb(39,100,25) at m, linear between. */
+function cellColour(v: number, m: number): string {
+  const f = Math.max(-1, Math.min(1, v / m));
+  const end = f < 0 ? [197, 27, 125] : [39, 100, 25];
+  const c = end.map((e) => Math.round(255 + (e - 255) * Math.abs(f)));
+  return `rgb(${c.join(",")})`;
+}
 
 /** Each text's box, from its position, anchor and size (DejaVu Sans: digits 0.64 em, most letters less, bold 0.7). */
 function textBoxes(svg: XmlNode): { text: string; x0: number; x1: number; y0: number; y1: number }[] {
