@@ -7,7 +7,7 @@ const LABELS: Record<string, { label: string; format: (x: number) => string }> =
   Mse: { label: "MSE", format: (x) => String(Number(x.toPrecision(5))) },
 };
 
-/** "train acc 0.9412  test acc 0.9377", or "train MAE 281.4  train MSE 1.2346e+5 ..." from history keys, joined by `separator`. */
+/** "train acc 0.9412  test acc 0.9377", or "train MAE 281.4  train MSE 123460 ..." from history keys, joined by `separator`. */
 export function formatMetrics(values: Record<string, number>, separator: string): string {
   return Object.entries(values)
     .map(([key, value]) => {
@@ -16,6 +16,12 @@ export function formatMetrics(values: Record<string, number>, separator: string)
       return known ? `${set} ${known.label} ${known.format(value)}` : `${key} ${value}`;
     })
     .join(separator);
+}
+
+/** One metric's value as formatMetrics prints it: testAcc 0.93771 -> "0.9377", testMse 511917 -> "511920". */
+export function formatMetric(key: string, value: number): string {
+  const known = LABELS[/^(?:train|test)(.*)$/.exec(key)?.[1] ?? ""];
+  return known ? known.format(value) : String(value);
 }
 
 /** The metrics' keys of a history, in its order: trainAcc, testAcc, or trainMae, trainMse, testMae, testMse. */

@@ -1,5 +1,5 @@
 import { closeSync, openSync, rmSync, statSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { DataError } from "@backprop/datasets";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, parseFlags } from "./args.js";
@@ -62,7 +62,15 @@ export function checkReportPaths(command: string, flags: { out?: string; outFlag
 /** A folder that exists and takes new files. */
 function checkFolder(command: string, flag: string, dir: string): void {
   if (dir.trim() === "") throw new UsageError(`${command}: --${flag} needs a folder, got ''`);
-  const stat = statSync(dir, { throwIfNoEntry: false });
+  let stat;
+  try {
+    stat = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // afile/sub: a file stands where a folder of the path should be
+    if (code === "ENOTDIR") throw new UsageError(`${command}: --${flag} ${dir}: folder ${resolve(dir)} does not exist (${fileOnPath(dir)} is a file), expected an existing folder for the PNGs`);
+    throw new UsageError(`${command}: --${flag} ${dir}: cannot read that folder (${code ?? (error as Error).message}), expected an existing folder for the PNGs`);
+  }
   if (!stat) throw new UsageError(`${command}: --${flag} ${dir}: folder ${resolve(dir)} does not exist, expected an existing folder for the PNGs`);
   if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${dir} is a file, expected a folder for the PNGs`);
   const probe = join(resolve(dir), `.report-probe-${process.pid}`);
@@ -71,6 +79,24 @@ function checkFolder(command: string, flag: string, dir: string): void {
     rmSync(probe, { force: true });
   } catch (error) {
     throw new UsageError(`${command}: --${flag} ${dir}: cannot write in that folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** The file that stands where `path` needs a folder: afile/sub/x -> /abs/afile. */
+function fileOnPath(path: string): string {
+  let p = dirname(resolve(path));
+  // the folders below the file fail to stat with ENOTDIR themselves
+  while (p !== dirname(p) && !isNotFolder(p)) p = dirname(p);
+  return p;
+}
+
+/** Whether something other than a folder is at `path` (a missing path, or one below a file, is not). */
+function isNotFolder(path: string): boolean {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat !== undefined && !stat.isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -176,6 +176,33 @@ describe("backprop report", () => {
     expect(JSON.stringify(charts.find((c) => c.id === "metric-mae")?.option.title)).toContain("in the units of Body Mass (g); lower is better");
   }, 60_000);
 
+  it("shows a regression's figures as train prints them on its final line, 6-digit MSEs too (--dataset penguins)", async () => {
+    const dir = scratch();
+    const report = join(dir, "r.html");
+    const { code, stdout } = await cli("train", "--dataset", "penguins", "--epochs", "4", "--report", report, "--quiet");
+    expect(code).toBe(0);
+    // "final: train MAE 697.33, train MSE 669430, ... after 12 steps in 0.0 s; report written to ..."
+    const printed = Object.fromEntries(
+      (/^final: (.*) after /.exec(stdout)?.[1] ?? "").split(", ").map((part) => {
+        const at = part.lastIndexOf(" ");
+        return [part.slice(0, at), part.slice(at + 1)];
+      }),
+    );
+    expect(Object.keys(printed)).toEqual(["train MAE", "train MSE", "test MAE", "test MSE"]);
+    // the case the page got wrong: an MSE of 6 digits, which 3 or 4 significant digits would round
+    expect(printed["test MSE"]).toMatch(/^[1-9]\d{5}$/);
+    expect(printed["test MSE"]).not.toMatch(/000$/);
+    const html = readFileSync(report, "utf8");
+    const boxes = Object.fromEntries([...html.matchAll(/<div class="stat"><b>([^<]*)<\/b><span>([^<]*)<\/span><\/div>/g)].map((m) => [m[2], m[1]]));
+    const table = /<table id="evaluations-table">.*?<\/table>/s.exec(html)?.[0] ?? "";
+    const header = [...table.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1]);
+    const last = [...([...table.matchAll(/<tr>(.*?)<\/tr>/g)].at(-1)?.[1] ?? "").matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+    for (const [label, value] of Object.entries(printed)) {
+      expect(boxes[label], `summary ${label}`).toBe(value);
+      expect(last[header.indexOf(label)], `table ${label}`).toBe(value);
+    }
+  }, 60_000);
+
   it("writes each chart as a PNG of twice its size that is not blank (--png)", async () => {
     const dir = scratch();
     const pngs = join(dir, "png");
@@ -210,6 +237,8 @@ describe("backprop report", () => {
     await expectRefused(["report", "--history", join(dir, "bad.json"), "--out", join(dir, "no", "r.html")], /^backprop report: --out .*: folder .*no does not exist$/);
     await expectRefused(["report", "--history", join(dir, "bad.json"), "--out", out, "--png", join(dir, "pngs")], /^backprop report: --png .*pngs: folder .*pngs does not exist, expected an existing folder for the PNGs$/);
     await expectRefused(["report", "--history", join(dir, "bad.json"), "--out", out, "--png", join(dir, "bad.json")], /^backprop report: --png .*bad\.json is a file, expected a folder for the PNGs$/);
+    // a folder below a file: ENOTDIR, said in one line
+    await expectRefused(["report", "--history", join(dir, "bad.json"), "--out", out, "--png", join(dir, "bad.json", "sub")], /^backprop report: --png .*bad\.json\/sub: folder .*bad\.json\/sub does not exist \(.*bad\.json is a file\), expected an existing folder for the PNGs$/);
     await expectRefused(["report", "--history", out, "--out", out], /^backprop report: --out and --history are both .*r\.html; give them different paths$/);
     expect(existsSync(out)).toBe(false);
   });
@@ -229,8 +258,10 @@ describe("train --report and --report-png", () => {
     await expectRefused([...quick, "--report", join(dir, "r.htm")], /^backprop train: --report must name an \.html file, got '.*r\.htm'$/);
     await expectRefused([...quick, "--report", join(dir, "no", "r.html")], /^backprop train: --report .*: folder .*no does not exist$/);
     await expectRefused([...quick, "--report-png", join(dir, "none")], /^backprop train: --report-png .*none: folder .*none does not exist, expected an existing folder for the PNGs$/);
+    writeFileSync(join(dir, "afile"), "x");
+    await expectRefused([...quick, "--report-png", join(dir, "afile", "sub", "deeper")], /^backprop train: --report-png .*afile\/sub\/deeper: folder .*afile\/sub\/deeper does not exist \(.*\/afile is a file\), expected an existing folder for the PNGs$/);
     await expectRefused([...quick, "--save", join(dir, "m.html"), "--report", join(dir, "m.html")], /^backprop train: --save and --report are both .*m\.html; give them different paths$/);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual(["afile"]);
   });
 
   it("names the report on the final line, and writes the PNGs with --report-png alone", async () => {
@@ -257,6 +288,32 @@ describe("train --report and --report-png", () => {
     expect(data.run?.iterations).toBe(40);
     expect(ys(series(charts, "metric-acc")[0])).toHaveLength(1);
     expect(readFileSync(report, "utf8")).toContain("<th>final</th><td>none: the run stopped at step 40 of 160 (interrupted or failed)</td>");
+  }, 60_000);
+
+  it("draws the charts of a run interrupted between evaluations over one x axis, to its last step", async () => {
+    const dir = scratch();
+    const report = join(dir, "r.html");
+    const stop = new AbortController();
+    // the trainer takes a step per turn of the event loop: a few turns after the first evaluation is between two
+    let asked = false;
+    const later = (turns: number): void => void (turns === 0 ? stop.abort() : setImmediate(() => later(turns - 1)));
+    const onStdout = (t: string): void => {
+      if (t.startsWith("epoch") && !asked) later(5);
+      asked ||= t.startsWith("epoch");
+    };
+    // --save: an interrupted run writes a checkpoint, here in the scratch folder
+    expect((await cliWith({ signal: stop.signal, onStdout }, ...RUN, "--save", join(dir, "m.bp"), "--report", report)).code).toBe(130);
+    const { data, charts } = page(report);
+    const steps = data.history.loss.length;
+    expect(data.history.evalIterations).toEqual([40]);
+    expect(data.layers?.evalIterations).toEqual([40]);
+    expect(steps).toBeGreaterThan(40);
+    const lines = charts.filter((c) => c.kind !== "parallel" && !c.id.startsWith("activations-"));
+    expect(lines.map((c) => c.id)).toEqual(["loss", "metric-acc", "param-norm", "grad-norm", "update-ratio"]);
+    const maxima = new Set(lines.map((c) => (c.option.xAxis as { max: number }).max));
+    expect(maxima.size).toBe(1);
+    // that one axis reaches the last step, past the evaluation at epoch 0.5
+    expect([...maxima][0]).toBeGreaterThanOrEqual(steps / STEPS_PER_EPOCH);
   }, 60_000);
 
   it("writes the report of the run until then when training fails, the same figures as the history", async () => {

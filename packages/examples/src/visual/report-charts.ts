@@ -97,7 +97,7 @@ export function reportCharts(file: HistoryFile): PageChart[] {
   const { history, layers, run } = file;
   const axis = reportAxis(run);
   const charts = [lossChart(history, axis, LOSS_SMOOTHING), ...metricCharts(history, axis, run)];
-  if (layers && Object.keys(layers.params).length > 0 && layers.evalIterations.length > 0) charts.push(...paramCharts(layers, axis));
+  if (layers && Object.keys(layers.params).length > 0 && layers.evalIterations.length > 0) charts.push(...paramCharts(layers, axis, history.loss.length));
   if (layers && layers.evalIterations.length > 0) {
     for (const [name, histograms] of Object.entries(layers.activations)) {
       if (histograms.length > 0) charts.push(activationChart(name, histograms, layers, axis));
@@ -202,10 +202,9 @@ function targetName(run: Record<string, unknown> | undefined): string | undefine
   return typeof data?.target === "string" ? data.target : undefined;
 }
 
-/** ‖W‖, ‖dW‖ and ‖ΔW‖/‖W‖ of every parameter at every evaluation, on log axes. */
-function paramCharts(layers: LayerHistory, axis: ReportAxis): PageChart[] {
+/** ‖W‖, ‖dW‖ and ‖ΔW‖/‖W‖ of every parameter at every evaluation, on log axes to `lastStep`, as the loss's. */
+function paramCharts(layers: LayerHistory, axis: ReportAxis, lastStep: number): PageChart[] {
   const steps = layers.evalIterations;
-  const lastStep = steps.at(-1) as number;
   const params = Object.entries(layers.params);
   const style = "W solid, b dashed, gamma and beta dotted; one colour per layer";
   const chart = (id: string, title: string, what: string[], field: keyof ParamHistory, width: number, rule = false): PageChart => {
@@ -346,5 +345,5 @@ function evaluationsChart(history: TrainingHistory, axis: ReportAxis): PageChart
 export function formatNumber(x: number): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
-  return abs >= 1e-3 && abs < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
+  return abs >= 1e-3 && abs < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(3);
 }

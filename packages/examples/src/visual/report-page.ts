@@ -1,7 +1,7 @@
 // The training report: one self-contained HTML page of a run's charts and of what the run was, drawn from the
 // history file (or, for train --report, from the very objects the history file is written from).
-import type { HistoryFile } from "../history-file.js";
-import { formatMetrics, metricKeys } from "../metric-format.js";
+import { isRecord, type HistoryFile } from "../history-file.js";
+import { formatMetric, formatMetrics, metricKeys } from "../metric-format.js";
 import type { PageChart } from "./charts.js";
 import { chartSlot, htmlPage, htmlTable, selectionSlot } from "./page.js";
 import { LOSS_SMOOTHING, UPDATE_RATIO_RULE, evaluationRows, formatNumber, metricLabel, reportAxis, reportCharts, smoothLoss, type EvaluationRow, type ReportAxis } from "./report-charts.js";
@@ -56,6 +56,7 @@ details { margin: 8px 0; font-size: 13px; }
 .scroll { max-height: 420px; overflow-y: auto; display: inline-block; }
 table.run th { width: 140px; }
 code { background: #f3f4f6; padding: 0 3px; border-radius: 3px; }
+#evaluations-table td { text-align: right; font-variant-numeric: tabular-nums; }
 `;
 
 /** The report page of a history file, and its charts (for PNGs). */
@@ -173,15 +174,11 @@ function summary(file: HistoryFile, evaluations: EvaluationRow[], factor: number
   return `<div class="summary">${boxes.map(([label, value]) => `<div class="stat"><b>${escapeXml(value)}</b><span>${escapeXml(label)}</span></div>`).join("")}</div>${at}`;
 }
 
-function formatMetric(key: string, value: number): string {
-  return key.endsWith("Acc") ? value.toFixed(4) : formatNumber(value);
-}
-
-/** Every evaluation as a row: step, axis, mean loss, each metric. */
+/** Every evaluation as a row: step, axis, mean loss, each metric as train prints it. */
 function evaluationsTable(rows: EvaluationRow[], history: HistoryFile["history"], axis: ReportAxis): string {
   const keys = metricKeys(history);
   const header = ["step", ...(axis.unit === "epoch" ? ["epoch"] : []), "mean loss", ...keys.map((key) => metricLabel(key).label)];
-  const cells = rows.map((r) => [r.step, ...(axis.unit === "epoch" ? [Number(r.x.toFixed(4))] : []), Number(r.loss.toPrecision(5)), ...keys.map((key) => Number(formatMetric(key, r.values[key])))]);
+  const cells = rows.map((r) => [r.step, ...(axis.unit === "epoch" ? [Number(r.x.toFixed(4))] : []), Number(r.loss.toPrecision(5)), ...keys.map((key) => escapeXml(formatMetric(key, r.values[key])))]);
   return `<details open><summary>The evaluations as a table (${rows.length} rows)</summary><div class="scroll">${htmlTable(header, cells, ' id="evaluations-table"')}</div></details>`;
 }
 
@@ -269,8 +266,4 @@ function flatten(value: Record<string, unknown>, prefix = ""): [string, string][
     const text = JSON.stringify(v) ?? "undefined";
     return [[path, text.length > 240 ? `${text.slice(0, 237)}...` : text]];
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import { BINS, type ActivationHistogram, type LayerHistory, type TrainingHistory
 import { describe, expect, it } from "vitest";
 import type { HistoryFile } from "../../src/history-file.js";
 import { chartSvg, type PageChart } from "../../src/visual/charts.js";
-import { LOSS_SMOOTHING, evaluationRows, reportAxis, reportCharts, roundExtent, smoothLoss } from "../../src/visual/report-charts.js";
+import { LOSS_SMOOTHING, evaluationRows, formatNumber, reportAxis, reportCharts, roundExtent, smoothLoss } from "../../src/visual/report-charts.js";
 
 type Series = { name: string; data: (number | null)[][]; step?: string };
 const series = (chart: PageChart): Series[] => chart.option.series as Series[];
@@ -17,6 +17,8 @@ const xs = (s: Series): (number | null)[] => s.data.map((p) => p[0]);
 /** 30 counts: `values` in the first bins, zeros after. */
 const counts = (...values: number[]): number[] => [...values, ...new Array<number>(BINS - values.length).fill(0)];
 const hist = (min: number, max: number, c: number[]): ActivationHistogram => ({ min, max, mean: 0, std: 1, counts: c, nonFinite: 0 });
+/** counts(...values) with `last` in the last bin. */
+const withLast = (c: number[], last: number): number[] => [...c.slice(0, -1), last];
 
 // 4 steps of 2 samples from 4 training samples: 2 steps an epoch, evaluated at steps 2 and 4
 const HISTORY: TrainingHistory = { loss: [2, 1, 4, 3], evalIterations: [2, 4], trainAcc: [0.5, 0.75], testAcc: [0.25, 0.5] };
@@ -26,7 +28,7 @@ const LAYERS: LayerHistory = {
     W1: { norm: [1, 2], gradNorm: [0.1, 0], updateRatio: [null, 0.001] },
     b1: { norm: [0.5, 0.25], gradNorm: [0.01, 0.02], updateRatio: [0.1, 0.2] },
   },
-  activations: { Affine1: [hist(-1, 2, counts(1, 0, 3)), hist(0, 3, counts(2, 2))] },
+  activations: { Affine1: [hist(-1, 2, withLast(counts(1, 0, 2), 1)), hist(0, 3, counts(2, 2))] },
   probeSamples: 2,
 };
 const RUN = { net: "TwoLayerNet(1 -> 2 -> 2, relu)", config: { trainSize: 4, batchSize: 2, iters: 4 } };
@@ -121,17 +123,20 @@ describe("reportCharts", () => {
     const [first, last] = series(byId(charts, "activations-Affine1"));
     expect([first.name, last.name]).toEqual(["epoch 1 (first)", "epoch 2 (last)"]);
     expect(first.step).toBe("end");
-    // [-1, 2] in 30 bins of 0.1: the outline climbs at -1, runs along each count and drops at 2
+    // [-1, 2] in 30 bins of 0.1: the outline climbs at -1, runs along each count (the last bin's 1 too) and drops at 2
     const outline = first.data;
     expect(outline).toHaveLength(BINS + 3);
     expect(outline[0]).toEqual([-1, 0]);
-    expect(outline.slice(1, 4).map(([x, y]) => [Number((x as number).toFixed(12)), y])).toEqual([
+    const rounded = (points: (number | null)[][]): (number | null)[][] => points.map(([x, y]) => [Number((x as number).toFixed(12)), y]);
+    expect(rounded(outline.slice(1, 4))).toEqual([
       [-1, 1],
       [-0.9, 0],
-      [-0.8, 3],
+      [-0.8, 2],
     ]);
-    expect(outline.slice(-2)).toEqual([
-      [2, 0],
+    expect(rounded(outline.slice(-4))).toEqual([
+      [1.8, 0],
+      [1.9, 1],
+      [2, 1],
       [2, 0],
     ]);
     expect(ys(last).slice(1, BINS + 1)).toEqual(counts(2, 2));
@@ -171,9 +176,32 @@ describe("reportCharts", () => {
     expect(JSON.stringify(byId(regression, "metric-mae").option.title)).toContain("Body Mass (g)");
     const parallel = byId(regression, "evaluations");
     expect((parallel.option.visualMap as { dimension: number }).dimension).toBe(4);
+    // the colour scale runs from the lowest value to the highest: a regression's darkest (#7f1d1d) at its lowest
+    // error, a classifier's at its highest accuracy
     const colors = (parallel.option.visualMap as { inRange: { color: string[] } }).inRange.color;
+    expect(colors[0]).toBe("#7f1d1d");
+    expect(colors.at(-1)).not.toBe("#7f1d1d");
     const { inRange } = byId(charts, "evaluations").option.visualMap as { inRange: { color: string[] } };
-    expect(colors).toEqual([...inRange.color].reverse());
+    expect(inRange.color.at(-1)).toBe("#7f1d1d");
+    expect(inRange.color[0]).not.toBe("#7f1d1d");
+  });
+
+  it("ends every x axis in steps at the last step of a run stopped between evaluations, the parameters' too", () => {
+    // stopped after step 7 of 2-step epochs, evaluated at steps 3 and 6: the axes end at epoch 3.5, rounded up to
+    // 4 in intervals of 1 (not at the last evaluation's epoch 3)
+    const stopped: HistoryFile = {
+      history: { loss: [2, 1, 4, 3, 2, 1, 1], evalIterations: [3, 6], trainAcc: [0.5, 0.75], testAcc: [0.25, 0.5] },
+      layers: { ...LAYERS, evalIterations: [3, 6] },
+      run: { ...RUN, config: { ...RUN.config, iters: 10 } },
+    };
+    const lines = reportCharts(stopped).filter((c) => c.kind !== "parallel" && !c.id.startsWith("activations-"));
+    expect(lines.map((c) => c.id)).toEqual(["loss", "metric-acc", "param-norm", "grad-norm", "update-ratio"]);
+    for (const chart of lines) expect(chart.option.xAxis, chart.id).toMatchObject({ min: 0, max: 4, interval: 1 });
+    // the rule of thumb runs to the last step as well
+    expect(series(byId(lines, "update-ratio")).at(-1)?.data).toEqual([
+      [0, 0.001],
+      [3.5, 0.001],
+    ]);
   });
 
   it("renders every chart as SVG, with a line per series of each line chart", () => {
@@ -182,6 +210,16 @@ describe("reportCharts", () => {
       expect(svg.startsWith("<svg"), chart.id).toBe(true);
       if (chart.kind !== "parallel") expect(svg.match(/<path d="M[^"]*L/g)?.length ?? 0, chart.id).toBeGreaterThanOrEqual(series(chart).length);
     }
+  });
+});
+
+describe("formatNumber", () => {
+  it("gives 4 significant digits, with an exponent outside [1e-3, 1e5)", () => {
+    expect(formatNumber(1234.56)).toBe("1235");
+    expect(formatNumber(0.0012344)).toBe("0.001234");
+    expect(formatNumber(394110)).toBe("3.941e+5");
+    expect(formatNumber(-0.00012346)).toBe("-1.235e-4");
+    expect(formatNumber(0)).toBe("0");
   });
 });
 

@@ -20,6 +20,12 @@ const RUN = {
   iterations: 4,
 };
 const data = (html: string): ReportData => readPageData(html).data as ReportData;
+/** The cells of the evaluations table's last row, as text. */
+const lastTableRow = (html: string): string[] => {
+  const table = /<table id="evaluations-table">.*?<\/table>/s.exec(html)?.[0] ?? "";
+  const row = [...table.matchAll(/<tr>(.*?)<\/tr>/g)].at(-1)?.[1] ?? "";
+  return [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+};
 
 describe("reportPage", () => {
   it("holds the history file's parts as data and the charts of reportCharts", () => {
@@ -83,6 +89,16 @@ describe("reportPage", () => {
     expect(charts.map((c) => c.id)).toEqual(["loss", "metric-acc", "evaluations"]);
     expect((charts[1].option.series as { data: unknown[] }[]).map((s) => s.data)).toEqual([[], []]);
     expect(data(html).evaluations).toEqual([]);
+  });
+
+  it("shows the metrics as train prints them: accuracy to 4 decimals, errors to 5 significant digits, not rounded further", () => {
+    const regression: TrainingHistory = { loss: [4e5, 3e5], evalIterations: [1, 2], trainMae: [700.123, 612.347], trainMse: [6e5, 394108], testMae: [650.5, 586.691], testMse: [5e5, 511917] };
+    const { html } = reportPage({ history: regression }, { source: { format: "json", file: "h.json" } });
+    const boxes = Object.fromEntries([...html.matchAll(/<div class="stat"><b>([^<]*)<\/b><span>([^<]*)<\/span><\/div>/g)].map((m) => [m[2], m[1]]));
+    expect(boxes).toMatchObject({ "train MAE": "612.35", "train MSE": "394110", "test MAE": "586.69", "test MSE": "511920" });
+    expect(lastTableRow(html)).toEqual(["2", "300000", "612.35", "394110", "586.69", "511920"]);
+    const accuracy = reportPage({ history: { ...HISTORY, trainAcc: [0.5, 0.93771], testAcc: [0.25, 0.9] } }, { source: { format: "csv", file: "h.csv" } }).html;
+    expect(lastTableRow(accuracy)).toEqual(["4", "3.5", "0.9377", "0.9000"]);
   });
 
   it("escapes the recorded text it shows", () => {
