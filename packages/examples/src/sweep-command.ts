@@ -4,18 +4,18 @@ import { join, resolve } from "node:path";
 import { DataError, PENGUINS } from "@backprop/datasets";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args.js";
-import { dataSource, loadRunData, type DataSource } from "./data.js";
+import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
 import { formatTable } from "./demo-table.js";
 import { ACTIVATIONS, OPTIMIZER_NAMES, checkNetSize, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
 import { SweepProgress } from "./sweep/progress.js";
 import { hiddenLabel, paramText, parseHiddenChoice, parseNameChoice, parseNumberParam, type SearchSpace } from "./sweep/search-space.js";
-import { splitSweepData, validationCount } from "./sweep/sweep-data.js";
-import { SWEEP_FILES, TrialLog, openSweepDir, sweepRecord, trialsCsv, type SweepMetric } from "./sweep/sweep-files.js";
+import { splitSweepData, validationCount, type SweepData } from "./sweep/sweep-data.js";
+import { SWEEP_FILES, TrialLog, openSweepDir, sweepRecord, trialsCsv, type SweepMetric, type SweepRecord } from "./sweep/sweep-files.js";
 import { BEST_COLUMNS, BEST_SHOWN, byValidation, formatMetric, sweepPage } from "./sweep/sweep-page.js";
 import type { SweepSettings } from "./sweep/sweep-settings.js";
 import { drawTrial, type TrialResult, type TrialSettings } from "./sweep/trials.js";
-import { InProcessRunner, WorkerRunner, runTrials, type TrialRunner } from "./sweep/worker-pool.js";
+import { InProcessRunner, WorkerRunner, hasWorkerScript, runTrials, type TrialRunner } from "./sweep/worker-pool.js";
 import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data.js";
 import { DATASETS } from "./train-command.js";
 
@@ -92,8 +92,9 @@ Data:
                         the share of them held out for validation, drawn by --seed (default ${SWEEP_DEFAULTS.validationFraction})
 
 Run:
-  --workers N           trials at once, each in a worker thread (default min(2, cores) = ${DEFAULT_WORKERS}); 1 runs them in
-                        this process. The results do not depend on it, bit for bit
+  --workers N           trials at once, each in a worker thread (default min(2, cores) = ${DEFAULT_WORKERS}, or 1 where the
+                        worker script is missing, as beside the TypeScript sources); 1 runs them in this process.
+                        The results do not depend on it, bit for bit
   --out DIR             the sweep's folder (required): sweep.json (the settings), trials.jsonl (a line per
                         finished trial, written as it finishes), trials.csv and sweep.html (a parallel-coordinates
                         plot of the trials, to brush, and the best ${BEST_SHOWN} of the lines kept); re-running the same
@@ -108,14 +109,66 @@ Ctrl-C (SIGINT) or SIGTERM stops the trials under way (they run again when conti
 Exit codes: 0 done; 2 bad flags or files; 130 interrupted.
 `;
 
+/** backprop sweep: plans the trials, runs and records them, then says how to continue or which were best. */
 export async function sweepCommand(argv: string[], out: Output): Promise<number> {
   const { values: v } = parseFlags(CMD, argv, SPEC);
   if (v.help) {
     out.stdout(SWEEP_HELP);
     return 0;
   }
+  const plan = planSweep(argv, v, out);
+  announce(plan, out);
+  const remaining = await runAndRecord(plan, out);
+  writeTables(plan);
+  return summarise(plan, remaining, out);
+}
+
+/** A sweep ready to run: its settings and data, its folder (opened) and the trials done and to do. */
+interface SweepPlan {
+  dir: string;
+  /** The command line, to continue the sweep with. */
+  command: string;
+  settings: SweepSettings;
+  run: RunData;
+  data: SweepData;
+  /** The data in words: "160 train + 40 validation samples of the first 200 of ...". */
+  dataText: string;
+  metric: SweepMetric;
+  record: SweepRecord;
+  /** The finished trials: those of the folder, then each as it finishes. */
+  results: TrialResult[];
+  todo: TrialSettings[];
+  /** Trials at once, and whether they run in this process because the worker script of the default is missing. */
+  at: number;
+  noWorkerScript: boolean;
+}
+
+/** Checks the flags and the data, opens the folder and draws the trials it does not hold yet. */
+function planSweep(argv: string[], v: FlagValues, out: Output): SweepPlan {
   const dir = v.out as string | undefined;
   if (dir === undefined || dir.trim() === "") throw new UsageError(`${CMD}: --out DIR is required: the folder for ${Object.values(SWEEP_FILES).join(", ")}`);
+  const { settings, run, workers } = readSettings(v);
+  const { trials, space, seed } = settings;
+  const data = splitSweepData(run, settings, CMD);
+  const metric: SweepMetric = run.task === "regression" ? { name: data.metric.name, label: "MAE", lowerIsBetter: true } : { name: data.metric.name, label: "acc", lowerIsBetter: false };
+  const command = `${CMD} ${argv.map(shellWord).join(" ")}`;
+  const record = sweepRecord(settings, command, metric);
+  const results = openSweepDir(dir, record, CMD, (text) => out.stderr(text));
+  const done = new Set(results.map((r) => r.trial));
+  const todo = Array.from({ length: trials }, (_, k) => k + 1)
+    .filter((k) => !done.has(k))
+    .map((k) => drawTrial(space, seed, k));
+  // run from the TypeScript sources there is no worker script: the default falls back to this process, while an
+  // explicit --workers N is refused by WorkerRunner
+  const noWorkerScript = v.workers === undefined && Math.min(workers, todo.length) > 1 && !hasWorkerScript();
+  const at = Math.min(noWorkerScript ? 1 : workers, todo.length);
+  const from = run.table ? `${run.train.length} training rows of ${run.table.report.name}` : run.describe()[0];
+  const dataText = `${data.train.length} train + ${data.validation.length} validation samples of the first ${settings.trainSamples} of ${from}`;
+  return { dir, command, settings, run, data, dataText, metric, record, results, todo, at, noWorkerScript };
+}
+
+/** The sweep's settings from the flags, checked against its data (read here), and the --workers asked for. */
+function readSettings(v: FlagValues): { settings: SweepSettings; run: RunData; workers: number } {
   const space = searchSpace(v);
   // the net flags that stay fixed; every trial's hidden sizes are a list, so that each builds a MultiLayerNet
   const { activation, weightInitStd, dropout, batchNorm } = parseNetFlags(CMD, { activation: v.activation, "weight-init-std": v["weight-init-std"] ?? "he", dropout: v.dropout, "batch-norm": v["batch-norm"] }, 1);
@@ -141,43 +194,39 @@ export async function sweepCommand(argv: string[], out: Output): Promise<number>
   for (const hidden of space.hidden) checkNetSize(CMD, { ...net, hidden, weightDecay: 0 }, run.inputSize, run.outputSize, "float64");
 
   const settings: SweepSettings = { trials, space, net, epochs, sampling, seed, trainSamples, validationFraction, data: source };
-  const data = splitSweepData(run, settings, CMD);
-  const metric: SweepMetric = run.task === "regression" ? { name: data.metric.name, label: "MAE", lowerIsBetter: true } : { name: data.metric.name, label: "acc", lowerIsBetter: false };
-  const command = `${CMD} ${argv.map(shellWord).join(" ")}`;
-  const record = sweepRecord(settings, command, metric);
-  const results = openSweepDir(dir, record, CMD, (text) => out.stderr(text));
-  const done = new Set(results.map((r) => r.trial));
-  const todo = Array.from({ length: trials }, (_, k) => k + 1)
-    .filter((k) => !done.has(k))
-    .map((k) => drawTrial(space, seed, k));
+  return { settings, run, workers };
+}
 
-  const from = run.table ? `${run.train.length} training rows of ${run.table.report.name}` : run.describe()[0];
-  const dataText = `${data.train.length} train + ${data.validation.length} validation samples of the first ${trainSamples} of ${from}`;
-  const files = { log: join(dir, SWEEP_FILES.log), csv: join(dir, SWEEP_FILES.csv), page: join(dir, SWEEP_FILES.page) };
-  const writeTables = (): void => {
-    writeFileAtomic(files.csv, [trialsCsv(results, metric)]);
-    writeFileAtomic(files.page, [sweepPage({ record, results, data: dataText })]);
-  };
-  const at = Math.min(workers, todo.length);
+/** The lines before the trials: the data, the search, and how many run at once where. */
+function announce(plan: SweepPlan, out: Output): void {
+  const { run, settings, results, todo, at, dir } = plan;
+  const { trials, space, epochs, sampling, seed } = settings;
   const resumed = results.length > 0 ? ` (${results.length} done before, ${todo.length} to run)` : "";
   // a table's task, rows and inputs first, as train prints them
   if (run.table) out.stdout(`${run.describe().join("\n")}\n`);
-  out.stdout(`sweep of ${trials} trials${resumed} on ${dataText}\n`);
+  out.stdout(`sweep of ${trials} trials${resumed} on ${plan.dataText}\n`);
   out.stdout(`search: lr ${paramText(space.lr)}, weight decay ${paramText(space.weightDecay)}, hidden ${space.hidden.map(hiddenLabel).join(",")}, optimizer ${space.optimizer.join(",")}, batch ${paramText(space.batchSize)}; ${epochs} epoch${epochs === 1 ? "" : "s"} (${sampling === "shuffle" ? "shuffled" : "drawn with replacement"}), seed ${seed}\n`);
-  if (at > 0) out.stdout(at === 1 ? `1 trial at a time, in this process; results in ${dir}\n` : `${at} trials at once, each in a worker thread; results in ${dir}\n`);
+  const where = plan.noWorkerScript ? "in this process (no worker script beside the CLI)" : "in this process";
+  if (at > 0) out.stdout(at === 1 ? `1 trial at a time, ${where}; results in ${dir}\n` : `${at} trials at once, each in a worker thread; results in ${dir}\n`);
+}
 
-  const progress = new SweepProgress(trials, metric, results);
-  const log = new TrialLog(files.log);
-  let remaining: TrialSettings[];
+/**
+ * Runs the trials to do, recording each as it finishes (trials.jsonl, trials.csv, sweep.html, a line on stderr);
+ * resolves with those an interrupt left undone.
+ */
+async function runAndRecord(plan: SweepPlan, out: Output): Promise<TrialSettings[]> {
+  const { settings, data, results, at } = plan;
+  const progress = new SweepProgress(settings.trials, plan.metric, results);
+  const log = new TrialLog(join(plan.dir, SWEEP_FILES.log));
   try {
     const runners: TrialRunner[] = at === 1 ? [new InProcessRunner(settings, data, CMD)] : Array.from({ length: at }, () => new WorkerRunner(settings, CMD));
-    remaining = await runTrials(
-      todo,
+    return await runTrials(
+      plan.todo,
       runners,
       (r) => {
         log.append(r);
         results.push(r);
-        writeTables();
+        writeTables(plan);
         out.stderr(progress.line(r));
       },
       out.signal,
@@ -185,13 +234,23 @@ export async function sweepCommand(argv: string[], out: Output): Promise<number>
   } finally {
     log.close();
   }
-  writeTables();
+}
+
+/** trials.csv and sweep.html, of the trials finished so far. */
+function writeTables(plan: SweepPlan): void {
+  writeFileAtomic(join(plan.dir, SWEEP_FILES.csv), [trialsCsv(plan.results, plan.metric)]);
+  writeFileAtomic(join(plan.dir, SWEEP_FILES.page), [sweepPage({ record: plan.record, results: plan.results, data: plan.dataText })]);
+}
+
+/** The last lines: how to continue an interrupted sweep (exit 130), or the best trials of a finished one (exit 0). */
+function summarise(plan: SweepPlan, remaining: TrialSettings[], out: Output): number {
+  const { dir, results, settings } = plan;
   if (remaining.length > 0) {
-    out.stderr(`${CMD}: interrupted: ${results.length} of ${trials} trials done, kept in ${dir} (${SWEEP_FILES.log}, ${SWEEP_FILES.csv}, ${SWEEP_FILES.page}); continue with the same command: ${command}\n`);
+    out.stderr(`${CMD}: interrupted: ${results.length} of ${settings.trials} trials done, kept in ${dir} (${SWEEP_FILES.log}, ${SWEEP_FILES.csv}, ${SWEEP_FILES.page}); continue with the same command: ${plan.command}\n`);
     return 130;
   }
-  out.stdout(bestTable(results, metric));
-  out.stdout(`wrote ${files.csv} and ${files.page}\n`);
+  out.stdout(bestTable(results, plan.metric));
+  out.stdout(`wrote ${join(dir, SWEEP_FILES.csv)} and ${join(dir, SWEEP_FILES.page)}\n`);
   return 0;
 }
 

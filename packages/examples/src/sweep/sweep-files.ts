@@ -1,8 +1,8 @@
 // A sweep's folder: sweep.json (the command and its settings, so that the same command continues it and another is
 // refused), trials.jsonl (a line per finished trial, appended and fsynced as each finishes: nothing finished is lost),
 // trials.csv (rewritten whole after each trial) and sweep.html.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync, type Stats } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError } from "../args.js";
 import { hiddenLabel } from "./search-space.js";
@@ -36,14 +36,20 @@ export interface SweepRecord {
 }
 
 /**
- * Opens `dir` for the sweep `record`: a new or empty folder starts one; a folder whose sweep.json has the same
- * settings (a larger --trials extends it) continues it, with the trials trials.jsonl holds; anything else is
- * refused with one line saying what differs. Writes sweep.json, and returns the finished trials.
+ * Opens `dir` for the sweep `record`: a new folder (in one that exists) or an empty one starts it; a folder whose
+ * sweep.json has the same settings (a larger --trials extends it) continues it, with the trials trials.jsonl holds;
+ * anything else is refused with one line saying what differs. Writes sweep.json, and returns the finished trials.
  */
 export function openSweepDir(dir: string, record: SweepRecord, command: string, note: (text: string) => void): TrialResult[] {
   const folder = resolve(dir);
-  const stat = statSync(folder, { throwIfNoEntry: false });
+  const stat = outStat(folder, dir, command);
   if (stat && !stat.isDirectory()) throw new UsageError(`${command}: --out ${dir} is a file, expected a folder for the sweep's files`);
+  if (!stat) {
+    const parent = dirname(folder);
+    const parentStat = outStat(parent, dir, command);
+    if (!parentStat) throw new UsageError(`${command}: --out ${dir}: folder ${parent} does not exist`);
+    if (!parentStat.isDirectory()) throw new UsageError(`${command}: --out ${dir}: ${parent} is a file, not a folder`);
+  }
   const settingsPath = join(folder, SWEEP_FILES.settings);
   let finished: TrialResult[] = [];
   if (existsSync(settingsPath)) {
@@ -56,9 +62,25 @@ export function openSweepDir(dir: string, record: SweepRecord, command: string, 
   } else if (stat && readdirSync(folder).length > 0) {
     throw new UsageError(`${command}: --out ${dir} is not empty and holds no ${SWEEP_FILES.settings}, expected a new or empty folder, or a sweep's folder to continue`);
   }
-  mkdirSync(folder, { recursive: true });
+  if (!stat) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      throw new UsageError(`${command}: --out ${dir}: cannot make the folder ${folder} (${(error as Error).message})`);
+    }
+  }
   writeFileAtomic(settingsPath, [`${JSON.stringify(record, null, 2)}\n`]);
   return finished;
+}
+
+/** What is at `path` (a part of --out `dir`), undefined when nothing is; a path through a file is nothing too. */
+function outStat(path: string, dir: string, command: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw new UsageError(`${command}: --out ${dir}: cannot read ${path} (${(error as Error).message})`);
+  }
 }
 
 function readRecord(path: string, command: string): SweepRecord {
@@ -76,19 +98,15 @@ function readRecord(path: string, command: string): SweepRecord {
 
 /**
  * The trials of trials.jsonl, each checked to hold the settings this sweep draws for its number. A last line cut
- * short (the process killed while writing it) is dropped, and the file rewritten without it.
+ * short (the process killed while writing it) is dropped, and the file rewritten without it once every other line
+ * has passed: a refused file is left as it was.
  */
 export function readTrials(path: string, settings: SweepSettings, command: string, note: (text: string) => void): TrialResult[] {
   if (!existsSync(path)) return [];
-  const text = readFileSync(path, "utf8");
-  const lines = text.split("\n");
+  const lines = readFileSync(path, "utf8").split("\n");
   const cut = lines.pop() as string;
-  if (cut !== "") {
-    note(`${command}: ${path}: its last line was cut short (the sweep was killed while writing it) and is dropped; that trial runs again\n`);
-    writeFileAtomic(path, lines.map((line) => `${line}\n`));
-  }
   const seen = new Set<number>();
-  return lines.map((line, i) => {
+  const trials = lines.map((line, i) => {
     const fail = (why: string): never => {
       throw new UsageError(`${command}: ${path} line ${i + 1}: ${why}`);
     };
@@ -106,6 +124,11 @@ export function readTrials(path: string, settings: SweepSettings, command: strin
     if (!ok && !(r.status === "diverged" && r.validation === null)) fail(`trial ${r.trial} must be "ok" with its metrics or "diverged" with null ones`);
     return r;
   });
+  if (cut !== "") {
+    note(`${command}: ${path}: its last line was cut short (the sweep was killed while writing it) and is dropped; that trial runs again\n`);
+    writeFileAtomic(path, lines.map((line) => `${line}\n`));
+  }
+  return trials;
 }
 
 /** trials.jsonl, open for appending: each line is on disk (fsync) before append returns. */

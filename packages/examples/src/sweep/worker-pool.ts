@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../args.js";
+import { RunFailed } from "../train-command.js";
 import { runTrial } from "./run-trial.js";
 import type { SweepData } from "./sweep-data.js";
 import type { SweepSettings } from "./sweep-settings.js";
@@ -45,44 +46,66 @@ export const WORKER_URL = new URL("./sweep-worker.js", import.meta.url);
 /** A message from a worker: a trial's result (undefined: it was stopped) or the error it threw. */
 export type WorkerReply = { result: TrialResult | undefined } | { error: { message: string; stack?: string } };
 
-/** Trials in a worker thread, which reads the sweep's data once when it starts (workerData: the settings). */
-export class WorkerRunner implements TrialRunner {
-  private readonly worker: Worker;
-  private pending?: { resolve(r: TrialResult | undefined): void; reject(e: unknown): void };
-  private stopping = false;
-  private exited = false;
+/** Whether the worker's script is there: it is beside the bundle and the tsc build, not beside the TypeScript sources. */
+export function hasWorkerScript(script: URL = WORKER_URL): boolean {
+  return existsSync(fileURLToPath(script));
+}
 
-  constructor(settings: SweepSettings, command: string) {
-    const script = fileURLToPath(WORKER_URL);
-    if (!existsSync(script)) {
-      throw new UsageError(`${command}: --workers needs the worker script ${script}, which is missing (the TypeScript sources have none): build the bundle (node scripts/build.mjs), or give --workers 1`);
+/**
+ * Trials in a worker thread, which reads the sweep's data once when it starts (workerData: the settings). A thread
+ * that ends without our stop (it threw, or was killed) fails the trial under way, or else the next one handed to it.
+ */
+export class WorkerRunner implements TrialRunner {
+  /** The thread, running `script` (a test ends it as a crash would). */
+  readonly worker: Worker;
+  private pending?: { trial: number; resolve(r: TrialResult | undefined): void; reject(e: unknown): void };
+  private stopping = false;
+  private exitCode?: number;
+  /** What the thread threw with no trial under way to fail. */
+  private lastError?: Error;
+
+  constructor(
+    settings: SweepSettings,
+    private readonly command: string,
+    script: URL = WORKER_URL,
+  ) {
+    if (!hasWorkerScript(script)) {
+      throw new UsageError(`${command}: --workers needs the worker script ${fileURLToPath(script)}, which is missing (the TypeScript sources have none): build the bundle (node scripts/build.mjs), or give --workers 1`);
     }
-    this.worker = new Worker(WORKER_URL, { workerData: { settings, command } });
+    this.worker = new Worker(script, { workerData: { settings, command } });
     this.worker.on("message", (reply: WorkerReply) => {
       const pending = this.take();
       if ("error" in reply) pending?.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
       else pending?.resolve(reply.result);
     });
-    this.worker.on("error", (error) => this.take()?.reject(error));
+    this.worker.on("error", (error) => {
+      const pending = this.take();
+      if (pending) pending.reject(error);
+      else this.lastError = error;
+    });
     this.worker.on("exit", (code) => {
-      this.exited = true;
+      this.exitCode = code;
       const pending = this.take();
       if (this.stopping) pending?.resolve(undefined);
-      else pending?.reject(new Error(`${command}: a worker thread exited with code ${code} in the middle of a trial`));
+      else pending?.reject(new RunFailed(`${command}: a worker thread exited with code ${code} in the middle of trial ${pending?.trial}`));
     });
   }
 
   run(t: TrialSettings): Promise<TrialResult | undefined> {
-    if (this.stopping || this.exited) return Promise.resolve(undefined);
+    if (this.stopping) return Promise.resolve(undefined);
+    if (this.exitCode !== undefined) {
+      const why = this.lastError ? ` (${this.lastError.message})` : "";
+      return Promise.reject(new RunFailed(`${this.command}: a worker thread exited with code ${this.exitCode}${why} before trial ${t.trial}, without being stopped`));
+    }
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending = { trial: t.trial, resolve, reject };
       this.worker.postMessage(t);
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (!this.exited) await this.worker.terminate();
+    if (this.exitCode === undefined) await this.worker.terminate();
   }
 
   private take(): WorkerRunner["pending"] {
@@ -95,8 +118,8 @@ export class WorkerRunner implements TrialRunner {
 /**
  * Runs `trials` on `runners`, each taking the next trial as soon as it is free, and hands every finished trial to
  * `onResult` as it comes (in the order they finish). An aborted `signal` stops every runner at once; a runner's
- * error, or onResult's, stops the others and is thrown. Resolves with the trials left undone. The runners are
- * stopped at the end.
+ * error, or onResult's, stops the others and is thrown, as is a runner's giving no result when nothing stopped it.
+ * Resolves with the trials left undone: only an abort leaves any. The runners are stopped at the end.
  */
 export async function runTrials(trials: TrialSettings[], runners: TrialRunner[], onResult: (r: TrialResult) => void, signal?: AbortSignal): Promise<TrialSettings[]> {
   const queue = [...trials];
@@ -105,12 +128,17 @@ export async function runTrials(trials: TrialSettings[], runners: TrialRunner[],
   const stopAll = (): Promise<void[]> => Promise.all(runners.map((r) => r.stop()));
   const onAbort = (): void => void stopAll();
   signal?.addEventListener("abort", onAbort, { once: true });
+  // only an abort or a runner's failure stops the runners, and only a stop leaves a trial without a result
+  const stopped = (): boolean => signal?.aborted === true || failure !== undefined;
   const work = async (runner: TrialRunner): Promise<void> => {
-    while (queue.length > 0 && signal?.aborted !== true && failure === undefined) {
+    while (queue.length > 0 && !stopped()) {
       const t = queue.shift() as TrialSettings;
       try {
         const result = await runner.run(t);
-        if (result === undefined) return;
+        if (result === undefined) {
+          if (stopped()) return;
+          throw new Error(`runTrials: trial ${t.trial} gave no result, though nothing stopped the sweep`);
+        }
         undone.delete(t.trial);
         onResult(result);
       } catch (error) {

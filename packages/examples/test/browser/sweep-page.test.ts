@@ -48,8 +48,6 @@ describe.skipIf(!hasChromium)(browserTitle("sweep.html in headless Chromium"), (
     expect(problems).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(requests).toEqual([]);
-    // the lines grow from left to right for a moment
-    await page.waitForTimeout(1500);
     const shot = await page.locator("#trials").screenshot();
     expect(inkShare(shot)).toBeGreaterThan(0.03);
     expect(colourCount(shot)).toBeGreaterThan(8);
@@ -64,7 +62,6 @@ describe.skipIf(!hasChromium)(browserTitle("sweep.html in headless Chromium"), (
 
   it("brushing the val acc axis keeps the lines inside, and the table follows with the best of them; then the lr axis too", async () => {
     const { page } = await openPage(browser, join(dir, "sweep.html"));
-    await page.waitForTimeout(1500);
     // the val acc axis is the last (dimension 5); its top half holds the higher accuracies
     const val = await brushParallelAxis(page, "trials", 5, 0.02, 0.6);
     expect(val.intervals).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Random } from "@backprop/core";
 import { loadMnist } from "@backprop/datasets/node";
@@ -175,6 +176,47 @@ describe("backprop sweep", () => {
     expect(resumed.reported).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it("refuses a trials.jsonl with a bad line before a cut-short last one, and leaves the file byte for byte", async () => {
+    const dir = tempDir();
+    expect((await sweep([...SWEEP, "--out", dir], 2)).code).toBe(130);
+    const [first, second] = readFileSync(join(dir, "trials.jsonl"), "utf8").trimEnd().split("\n");
+    const broken = `${first.replace(/"lr":[^,]+/, '"lr":0.5')}\n${second.slice(0, 30)}`;
+    writeFileSync(join(dir, "trials.jsonl"), broken);
+    await expectRefused([...SWEEP, "--out", dir], /trials\.jsonl line 1: trial 1's settings are not the ones this sweep draws for it: the file was edited, or is another sweep's$/);
+    expect(readFileSync(join(dir, "trials.jsonl"), "utf8")).toBe(broken);
+  });
+
+  it("refuses an --out whose parent folder does not exist or is a file, with one line naming --out, and makes nothing", async () => {
+    const root = tempDir();
+    const file = join(root, "afile");
+    writeFileSync(file, "mine\n");
+    await expectRefused([...SWEEP, "--out", join(file, "sub")], new RegExp(`^backprop sweep: --out ${escape(join(file, "sub"))}: ${escape(file)} is a file, not a folder$`));
+    await expectRefused([...SWEEP, "--out", join(file, "sub", "s")], new RegExp(`^backprop sweep: --out ${escape(join(file, "sub", "s"))}: folder ${escape(join(file, "sub"))} does not exist$`));
+    expect(readFileSync(file, "utf8")).toBe("mine\n");
+    await expectRefused([...SWEEP, "--out", join(root, "missing", "a", "b")], new RegExp(`^backprop sweep: --out ${escape(join(root, "missing", "a", "b"))}: folder ${escape(join(root, "missing", "a"))} does not exist$`));
+    expect(existsSync(join(root, "missing"))).toBe(false);
+    // a new folder in one that exists is made
+    expect((await sweep(sweepWith({ trials: "1", out: join(root, "new") }))).code).toBe(0);
+    expect(existsSync(join(root, "new", "trials.jsonl"))).toBe(true);
+  });
+
+  it.skipIf(!existsSync("/proc/self"))("refuses an --out in /proc with one line, where a recursive mkdir would spin for ever", async () => {
+    await expectRefused([...SWEEP, "--out", "/proc/xyz/s"], /^backprop sweep: --out \/proc\/xyz\/s: folder \/proc\/xyz does not exist$/);
+    await expectRefused([...SWEEP, "--out", "/proc/s"], /^backprop sweep: --out \/proc\/s: cannot make the folder \/proc\/s \(ENOENT: no such file or directory, mkdir '\/proc\/s'\)$/);
+  });
+
+  it("without --workers, from the TypeScript sources (no worker script), runs the trials in this process and says why", async () => {
+    const dir = tempDir();
+    const args = [...SWEEP];
+    args.splice(args.indexOf("--workers"), 2);
+    const { code, stdout } = await sweep([...args, "--out", dir]);
+    expect(code).toBe(0);
+    // on a machine of one core the default is 1 anyway, with no worker thread to miss
+    const where = availableParallelism() > 1 ? "in this process (no worker script beside the CLI)" : "in this process";
+    expect(stdout).toContain(`\n1 trial at a time, ${where}; results in ${dir}\n`);
+    expect(readFileSync(join(dir, "trials.csv"), "utf8")).toBe(readFileSync(join(whole, "trials.csv"), "utf8"));
+  });
+
   it("records a trial that diverges as finished, with status diverged and no metric; the others train as usual", async () => {
     const dir = tempDir();
     const args = ["sweep", "--trials", "6", "--lr", "0.01,1e4", "--optimizer", "sgd", "--hidden", "10", "--epochs", "2", "--train-samples", "200", "--workers", "1", "--out", dir];
@@ -208,7 +250,7 @@ describe("backprop sweep", () => {
     expect(stdout).toMatch(new RegExp(`Best-1 +${lines(dir).find((l) => l.validation === best)?.trial} +${Number(best.toPrecision(5))} `));
   });
 
-  it("--workers 2 from the TypeScript sources says the worker script is missing", async () => {
+  it("--workers 2 given from the TypeScript sources still says the worker script is missing", async () => {
     const { code, stderr } = await cli(...sweepWith({ workers: "2", out: tempDir() }));
     expect(code).toBe(2);
     expect(stderr).toMatch(/^backprop sweep: --workers needs the worker script .*src\/sweep\/sweep-worker\.js, which is missing \(the TypeScript sources have none\): build the bundle \(node scripts\/build\.mjs\), or give --workers 1\n$/);

@@ -1,8 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { SweepSettings } from "../../src/sweep/sweep-settings.js";
+import { drawTrial } from "../../src/sweep/trials.js";
+import { WorkerRunner, runTrials } from "../../src/sweep/worker-pool.js";
 import { cli, tempDir } from "../helpers.js";
 
 // the parallel path: the bundle that `pnpm build` writes, whose cli.js starts bundle/sweep-worker.js in worker threads
@@ -45,6 +48,40 @@ const results = (dir: string): string[] =>
     .map((line) => JSON.parse(line) as { trial: number; ms?: number })
     .sort((a, b) => a.trial - b.trial)
     .map(({ ms: _, ...rest }) => JSON.stringify(rest));
+
+/** The settings of a one-trial sweep run here (sweep.json's), and the line trials.jsonl holds for its trial 1. */
+async function oneTrialSweep(): Promise<{ settings: SweepSettings; line: { validation: number; train: number } }> {
+  const dir = tempDir();
+  expect((await cli("sweep", "--trials", "1", "--hidden", "10", "--epochs", "1", "--train-samples", "200", "--workers", "1", "--out", dir)).code).toBe(0);
+  return { settings: JSON.parse(read(dir, "sweep.json")).settings, line: JSON.parse(read(dir, "trials.jsonl")) };
+}
+
+const workerScript = pathToFileURL(join(root, "packages/examples/bundle/sweep-worker.js"));
+
+describe("WorkerRunner: a worker thread that ends without the sweep stopping it (the bundle's worker script)", () => {
+  it("fails the next trial handed to it, naming that trial; a sweep on it fails the same way, never as an interrupt", async () => {
+    const { settings, line } = await oneTrialSweep();
+    const [t1, t2, t3] = [1, 2, 3].map((k) => drawTrial(settings.space, settings.seed, k));
+    const runner = new WorkerRunner(settings, "backprop sweep", workerScript);
+    // the thread trains trial 1 as this process did
+    const first = await runner.run(t1);
+    expect([first?.trial, first?.validation, first?.train]).toEqual([1, line.validation, line.train]);
+    // then ends between trials, as a crash or a kill would end it (terminate gives exit code 1)
+    await runner.worker.terminate();
+    await expect(runner.run(t2)).rejects.toThrow(/^backprop sweep: a worker thread exited with code 1 before trial 2, without being stopped$/);
+    await expect(runTrials([t2, t3], [runner], () => undefined)).rejects.toThrow(/^backprop sweep: a worker thread exited with code 1 before trial 2, without being stopped$/);
+  });
+
+  it("one that throws while it starts (its data gone) fails the first trial with the thread's error", async () => {
+    const { settings } = await oneTrialSweep();
+    const gone = join(tempDir(), "gone");
+    const runner = new WorkerRunner({ ...settings, data: { source: "idx", dir: gone } }, "backprop sweep", workerScript);
+    // (events.once would reject on the thread's "error" event, which comes first)
+    await new Promise((resolve) => runner.worker.once("exit", resolve));
+    const t1 = drawTrial(settings.space, settings.seed, 1);
+    await expect(runner.run(t1)).rejects.toThrow(new RegExp(`^backprop sweep: a worker thread exited with code 1 \\(.*${gone}.*\\) before trial 1, without being stopped$`));
+  });
+});
 
 describe("backprop sweep in worker threads (the bundle)", () => {
   it("2 workers give the very trials and results of 1 (in the bundle, and in this process from the sources)", async () => {
