@@ -1,7 +1,6 @@
-import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import type { Tensor } from "@backprop/core";
-import { DataError, checkSchema, inputNames, type TableSchema } from "@backprop/datasets";
+import { checkSchema, inputNames, type TableSchema } from "@backprop/datasets";
 import { loadIdxTestSet } from "@backprop/datasets/node";
 import { traceNet, type BatchSource, type Net, type NetTrace } from "@backprop/layers";
 import { loadModel, writeFileAtomic } from "@backprop/layers/node";
@@ -11,8 +10,9 @@ import { checkNetFits, netSizes, recordedData } from "./evaluate-command.js";
 import { NET_FLAGS, buildNet, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
 import { readRowsToEvaluate } from "./table-rows.js";
-import { PENGUINS_DATASET, reloadTableSource, tableSourceOf, type TableSource } from "./table-data.js";
-import { DATASETS, checkOutput } from "./train-command.js";
+import { PENGUINS_DATASET, reloadTableSource, type TableSource } from "./table-data.js";
+import { DATASETS, dataSourceOfFlags } from "./data-flags.js";
+import { checkOutput } from "./train-command.js";
 import { netGraphSvg } from "./visual/net-graph.js";
 import { MAX_UNITS, neuronGraphSvg, tooWide } from "./visual/neuron-graph.js";
 import { htmlPage } from "./visual/page.js";
@@ -169,15 +169,7 @@ function fromModel(v: FlagValues, model: string, samples: number): Drawn {
 function freshNet(v: FlagValues, samples: number): Drawn {
   const choice = parseNetFlags(CMD, v, 50);
   const seed = nonNegativeInt(CMD, "seed", v.seed, 0);
-  const dataset = v.dataset as string | undefined;
-  const path = v.data as string | undefined;
-  if (dataset !== undefined && !DATASETS.includes(dataset)) throw new UsageError(`${CMD}: --dataset must be ${DATASETS.join(" or ")}, got '${dataset}'`);
-  if (dataset !== undefined && path !== undefined) throw new UsageError(`${CMD}: give --dataset or --data, not both`);
-  const table = dataset === PENGUINS_DATASET || (path !== undefined && isTableFile(path));
-  const tableFlag = [...TABLE_FLAGS, "skip-lines"].find((flag) => v[flag] !== undefined);
-  if (!table && tableFlag) throw new UsageError(`${CMD}: --${tableFlag} is for a table (--dataset penguins or --data FILE.csv), not for images`);
-  if (table && path !== undefined && !existsSync(path)) throw new DataError(`${CMD}: --data ${path} does not exist`);
-  const source = table ? tableSource(v, path) : dataSource(path);
+  const source = dataSourceOfFlags(CMD, v);
   const data = loadRunData(source);
   checkNetSize(CMD, choice, data.inputSize, data.outputSize, "float64");
   const net = buildNet(choice, data.inputSize, data.outputSize, seed, "float64", data.lastLayer());
@@ -187,37 +179,6 @@ function freshNet(v: FlagValues, samples: number): Drawn {
   }
   const { rows, cols } = data.mnist!.test;
   return { net, ...firstSamples(data.test, samples, net), batch: imagesName(source as ImageSource, samples), from, image: { rows, cols } };
-}
-
-/** The table source of the data flags, with train's defaults for the split. */
-function tableSource(v: FlagValues, path: string | undefined): TableSource {
-  const target = (v.target as string | undefined) ?? (path === undefined ? "Body Mass (g)" : undefined);
-  if (target === undefined) throw new UsageError(`${CMD}: --data ${path} is a table: give --target COLUMN, the column to predict`);
-  const task = v.task as string | undefined;
-  if (task !== undefined && task !== "regression" && task !== "classification") throw new UsageError(`${CMD}: --task must be regression or classification, got '${task}'`);
-  const list = (flag: string): string[] | undefined => {
-    const raw = v[flag];
-    if (typeof raw !== "string") return undefined;
-    const names = raw.split(",").map((name) => name.trim());
-    if (names.some((name) => name === "")) throw new UsageError(`${CMD}: --${flag} must be a comma-separated list of column names, got '${raw}'`);
-    return names;
-  };
-  const source = tableSourceOf(path ?? PENGUINS_DATASET, {
-    target,
-    features: list("features"),
-    task: task as TableSource["task"],
-    categorical: list("categorical"),
-    testFraction: 0.2,
-    splitSeed: 0,
-    skipLines: nonNegativeInt(CMD, "skip-lines", v["skip-lines"], 0),
-  });
-  // undefined options are left out, as train records a source
-  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as TableSource;
-}
-
-/** A file that is there, or a path that names a table by its extension; anything else is a folder of IDX files. */
-function isTableFile(path: string): boolean {
-  return existsSync(path) ? !statSync(path).isDirectory() : /\.(csv|json)$/i.test(path);
 }
 
 function firstSamples(test: BatchSource, samples: number, net: Net): { x: Tensor; t: Tensor } {

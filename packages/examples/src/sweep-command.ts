@@ -1,10 +1,8 @@
-import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
-import { DataError, PENGUINS } from "@backprop/datasets";
+import { join } from "node:path";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args.js";
-import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
+import { loadRunData, type RunData } from "./data.js";
 import { formatTable } from "./demo-table.js";
 import { ACTIVATIONS, OPTIMIZER_NAMES, checkNetSize, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
@@ -16,8 +14,7 @@ import { BEST_COLUMNS, BEST_SHOWN, byValidation, formatMetric, sweepPage } from 
 import type { SweepSettings } from "./sweep/sweep-settings.js";
 import { drawTrial, type TrialResult, type TrialSettings } from "./sweep/trials.js";
 import { InProcessRunner, WorkerRunner, hasWorkerScript, runTrials, type TrialRunner } from "./sweep/worker-pool.js";
-import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data.js";
-import { DATASETS } from "./train-command.js";
+import { DATASETS, dataSourceOfFlags } from "./data-flags.js";
 
 const CMD = "backprop sweep";
 
@@ -181,7 +178,7 @@ function readSettings(v: FlagValues): { settings: SweepSettings; run: RunData; w
   const workers = positiveInt(CMD, "workers", v.workers, DEFAULT_WORKERS);
   const validationFraction = ratio(CMD, "validation-fraction", v["validation-fraction"]) ?? SWEEP_DEFAULTS.validationFraction;
 
-  const source = sourceOf(v);
+  const source = dataSourceOfFlags(CMD, v);
   const run = loadRunData(source);
   const trainSamples = positiveInt(CMD, "train-samples", v["train-samples"], Math.min(SWEEP_DEFAULTS.trainSamples, run.train.length));
   if (trainSamples > run.train.length) throw new UsageError(`${CMD}: --train-samples must be at most the ${run.train.length} training samples, got ${trainSamples}`);
@@ -278,30 +275,6 @@ function bestTable(results: readonly TrialResult[], metric: SweepMetric): string
     rows.push([`Best-${k + 1}`, String(r.trial), formatMetric(metric, r.validation), formatMetric(metric, r.train as number), r.lr.toExponential(3), r.weightDecay.toExponential(3), hiddenLabel(r.hidden), r.optimizer, String(r.batchSize), (r.loss as number).toFixed(4)]),
   );
   return `\nthe best ${best.length} of ${results.length} trials by validation ${metric.label}${note}:\n\n${formatTable(rows)}`;
-}
-
-/** The data the flags name, as train's: the embedded digits, an IDX folder, the penguins or a table file. */
-function sourceOf(v: FlagValues): DataSource {
-  const dataset = v.dataset as string | undefined;
-  const path = v.data as string | undefined;
-  if (dataset !== undefined && !DATASETS.includes(dataset)) throw new UsageError(`${CMD}: --dataset must be ${DATASETS.join(" or ")}, got '${dataset}'`);
-  if (dataset !== undefined && path !== undefined) throw new UsageError(`${CMD}: give --dataset or --data, not both`);
-  const table = dataset === PENGUINS_DATASET || (path !== undefined && (existsSync(path) ? !statSync(path).isDirectory() : /\.(csv|json)$/i.test(path)));
-  const tableFlag = ["target", "features", "task"].find((flag) => v[flag] !== undefined);
-  if (!table) {
-    if (tableFlag) throw new UsageError(`${CMD}: --${tableFlag} is for a table (--dataset penguins or --data FILE.csv), not for images`);
-    return dataSource(path);
-  }
-  if (path !== undefined && !existsSync(path)) throw new DataError(`${CMD}: --data ${path} does not exist`);
-  const target = (v.target as string | undefined) ?? (path === undefined ? PENGUINS.target : undefined);
-  if (target === undefined) throw new UsageError(`${CMD}: --data ${path} is a table: give --target COLUMN, the column to predict`);
-  const task = v.task as string | undefined;
-  if (task !== undefined && task !== "regression" && task !== "classification") throw new UsageError(`${CMD}: --task must be regression or classification, got '${task}'`);
-  const features = typeof v.features === "string" ? v.features.split(",").map((name) => name.trim()) : undefined;
-  if (features?.some((name) => name === "")) throw new UsageError(`${CMD}: --features must be a comma-separated list of column names, got '${v.features}'`);
-  const source: TableSource = tableSourceOf(path === undefined ? PENGUINS_DATASET : resolve(path), { target, features, task: task as TableSource["task"], testFraction: 0.2, splitSeed: 0, skipLines: 0 });
-  // undefined options are left out, so that sweep.json records only what was chosen
-  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as TableSource;
 }
 
 /** A word of a shell command line, quoted when it must be: --lr '1e-6..1e-2:log' needs none, 'a b' does. */

@@ -1,10 +1,10 @@
 import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
-import { DataError } from "@backprop/datasets";
 import { DivergedError, MAX_COUNT, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, ratio, type FlagValues } from "./args.js";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, type FlagValues } from "./args.js";
+import { DATASETS, TABLE_FLAGS, dataSourceOfFlags } from "./data-flags.js";
 import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
 import { formatMetrics, finalValues } from "./metric-format.js";
 import { HISTORY_FORMATS, writeHistory } from "./history-file.js";
@@ -12,17 +12,12 @@ import { checkReportPaths, writeReport } from "./report-command.js";
 import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import { netSizes } from "./evaluate-command.js";
 import type { Output } from "./output.js";
-import { PENGUINS_DATASET, tableSourceOf, type TableSource } from "./table-data.js";
+import { PENGUINS_DATASET } from "./table-data.js";
 
 const CMD = "backprop train";
 
 export const TRAIN_DEFAULTS = { hidden: 50, lr: 0.1, batchSize: 100, epochs: 20, weightInitStd: 0.01, seed: 0, sampling: "shuffle" } as const;
 
-/** The data sets --dataset names. */
-export const DATASETS = ["mnist", PENGUINS_DATASET];
-
-/** The flags that read a table, and only a table. */
-const TABLE_FLAGS = ["target", "features", "task", "categorical", "test-fraction", "test-data", "skip-lines", "split-seed"];
 
 /** Where an interrupted run without --save leaves its checkpoint. */
 export const DEFAULT_CHECKPOINT = "backprop-checkpoint.ckpt";
@@ -310,7 +305,7 @@ function newRun(v: FlagValues): Run {
   const evalEvery = v["eval-every"] !== undefined ? positiveInt(CMD, "eval-every", v["eval-every"], 1) : undefined;
   const evalSamples = v["eval-samples"] !== undefined ? positiveInt(CMD, "eval-samples", v["eval-samples"], 1) : null;
 
-  const data = loadRunData(sourceOf(v));
+  const data = loadRunData(dataSourceOfFlags(CMD, v));
   if (batchSize > data.train.length) {
     throw new UsageError(`${CMD}: --batch-size must be at most the ${data.train.length} training samples, got ${batchSize}`);
   }
@@ -339,56 +334,6 @@ function newRun(v: FlagValues): Run {
     optimizer: optimizer.spec(),
   };
   return { trainer, data, runConfig };
-}
-
-/** The data the flags name: the embedded digits, an IDX folder, the penguins or a table file. */
-function sourceOf(v: FlagValues): DataSource {
-  const dataset = v.dataset as string | undefined;
-  const path = v.data as string | undefined;
-  if (dataset !== undefined && !DATASETS.includes(dataset)) throw new UsageError(`${CMD}: --dataset must be ${DATASETS.join(" or ")}, got '${dataset}'`);
-  if (dataset !== undefined && path !== undefined) throw new UsageError(`${CMD}: give --dataset or --data, not both`);
-  const table = dataset === PENGUINS_DATASET || (path !== undefined && isTableFile(path));
-  const tableFlag = TABLE_FLAGS.find((flag) => v[flag] !== undefined);
-  if (!table) {
-    if (tableFlag) throw new UsageError(`${CMD}: --${tableFlag} is for a table (--dataset penguins or --data FILE.csv), not for images`);
-    return dataSource(path);
-  }
-  if (path !== undefined && !existsSync(path)) throw new DataError(`${CMD}: --data ${path} does not exist`);
-  const target = (v.target as string | undefined) ?? (dataset === PENGUINS_DATASET ? undefined : missingTarget(path as string));
-  const task = v.task as string | undefined;
-  if (task !== undefined && task !== "regression" && task !== "classification") throw new UsageError(`${CMD}: --task must be regression or classification, got '${task}'`);
-  const testFile = v["test-data"] as string | undefined;
-  if (testFile !== undefined && v["test-fraction"] !== undefined) throw new UsageError(`${CMD}: give --test-fraction or --test-data, not both`);
-  if (testFile !== undefined && !existsSync(testFile)) throw new DataError(`${CMD}: --test-data ${testFile} does not exist`);
-  const source: TableSource = tableSourceOf(path ?? PENGUINS_DATASET, {
-    target: target ?? "Body Mass (g)",
-    features: columnList("features", v.features),
-    task: task as TableSource["task"],
-    categorical: columnList("categorical", v.categorical),
-    testFraction: ratio(CMD, "test-fraction", v["test-fraction"]) ?? 0.2,
-    splitSeed: nonNegativeInt(CMD, "split-seed", v["split-seed"], 0),
-    skipLines: nonNegativeInt(CMD, "skip-lines", v["skip-lines"], 0),
-    testFile,
-  });
-  // undefined options are left out, so that the source records only what was chosen
-  return Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined)) as TableSource;
-}
-
-function missingTarget(path: string): never {
-  throw new UsageError(`${CMD}: --data ${path} is a table: give --target COLUMN, the column to predict`);
-}
-
-/** "a,b,c" as column names; undefined when absent. */
-function columnList(flag: string, raw: string | boolean | undefined): string[] | undefined {
-  if (typeof raw !== "string") return undefined;
-  const names = raw.split(",").map((name) => name.trim());
-  if (names.some((name) => name === "")) throw new UsageError(`${CMD}: --${flag} must be a comma-separated list of column names, got '${raw}'`);
-  return names;
-}
-
-/** A file that is there, or a path that names a table by its extension; anything else is a folder of IDX files. */
-function isTableFile(path: string): boolean {
-  return existsSync(path) ? !statSync(path).isDirectory() : /\.(csv|json)$/i.test(path);
 }
 
 function resumeRun(v: FlagValues): Run {
