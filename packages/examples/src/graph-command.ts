@@ -25,8 +25,8 @@ const CMD = "backprop graph";
 /** How many test samples the batch holds unless --samples says otherwise. */
 export const GRAPH_SAMPLES = 3;
 
-/** The flags of a fresh net's table, as train reads them. */
-const TABLE_FLAGS = ["target", "features", "task", "categorical"] as const;
+/** A fresh net's table flags, which a model has of its own (--skip-lines, which reads --data rows, is for both). */
+const FRESH_TABLE_FLAGS = ["target", "features", "task", "categorical"] as const;
 
 const SPEC = {
   ...NET_FLAGS,
@@ -142,7 +142,7 @@ function neuronSvg(trace: NetTrace, drawn: Drawn): string {
 
 /** A model on its recorded test set (or --data), as evaluate reads it. */
 function fromModel(v: FlagValues, model: string, samples: number): Drawn {
-  const clash = [...Object.keys(NET_FLAGS), "seed", "dataset", ...TABLE_FLAGS].find((flag) => v[flag] !== undefined);
+  const clash = [...Object.keys(NET_FLAGS), "seed", "dataset", ...FRESH_TABLE_FLAGS].find((flag) => v[flag] !== undefined);
   if (clash) throw new UsageError(`${CMD}: --${clash} cannot be combined with --model: the model has its own net and data`);
   const { net, header } = loadModel(model);
   const recorded = recordedData(header);
