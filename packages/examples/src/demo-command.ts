@@ -10,7 +10,7 @@ import { overfitDropoutDemo } from "./demo-overfit-dropout.js";
 import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay.js";
 import { weightInitCompareDemo } from "./demo-weight-init-compare.js";
 import type { Output } from "./output.js";
-import { checkOutput } from "./train-command.js";
+import { checkOutput } from "./output-paths.js";
 import { computationalGraphSvg } from "./visual/computational-graph.js";
 
 const CMD = "backprop demo";

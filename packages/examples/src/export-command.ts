@@ -6,7 +6,7 @@ import { FileWriteError, loadModel, writeFileAtomic } from "@backprop/layers/nod
 import { UsageError, parseFlags } from "./args.js";
 import { checkNetFits, netSizes, recordedData } from "./evaluate-command.js";
 import type { Output } from "./output.js";
-import { checkOutput } from "./train-command.js";
+import { checkOutput } from "./output-paths.js";
 
 const CMD = "backprop export";
 

@@ -12,7 +12,7 @@ import type { Output } from "./output.js";
 import { readRowsToEvaluate } from "./table-rows.js";
 import { PENGUINS_DATASET, reloadTableSource, type TableSource } from "./table-data.js";
 import { DATASETS, dataSourceOfFlags } from "./data-flags.js";
-import { checkOutput } from "./train-command.js";
+import { checkOutput } from "./output-paths.js";
 import { netGraphSvg } from "./visual/net-graph.js";
 import { MAX_UNITS, neuronGraphSvg, tooWide } from "./visual/neuron-graph.js";
 import { htmlPage } from "./visual/page.js";

@@ -6,7 +6,7 @@ import { loadModel, writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags } from "./args.js";
 import { checkNetFits, recordedData } from "./evaluate-command.js";
 import type { Output } from "./output.js";
-import { checkOutput } from "./train-command.js";
+import { checkOutput } from "./output-paths.js";
 
 const CMD = "backprop predict";
 

@@ -1,11 +1,10 @@
-import { closeSync, openSync, rmSync, statSync } from "node:fs";
-import { dirname, extname, join, resolve } from "node:path";
+import { extname, resolve } from "node:path";
 import { DataError } from "@backprop/datasets";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError, parseFlags } from "./args.js";
 import { readHistory, type HistoryFile } from "./history-file.js";
 import type { Output } from "./output.js";
-import { checkOutput } from "./train-command.js";
+import { checkFolder, checkOutput } from "./output-paths.js";
 import { writeChartPngs } from "./visual/png.js";
 import { LOSS_SMOOTHING, UPDATE_RATIO_RULE } from "./visual/report-charts.js";
 import { reportPage, type ReportSource } from "./visual/report-page.js";
@@ -57,47 +56,6 @@ export function checkReportPaths(command: string, flags: { out?: string; outFlag
     checkOutput(flags.outFlag, out, command);
   }
   if (png !== undefined) checkFolder(command, flags.pngFlag, png);
-}
-
-/** A folder that exists and takes new files. */
-function checkFolder(command: string, flag: string, dir: string): void {
-  if (dir.trim() === "") throw new UsageError(`${command}: --${flag} needs a folder, got ''`);
-  let stat;
-  try {
-    stat = statSync(dir, { throwIfNoEntry: false });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // afile/sub: a file stands where a folder of the path should be
-    if (code === "ENOTDIR") throw new UsageError(`${command}: --${flag} ${dir}: folder ${resolve(dir)} does not exist (${fileOnPath(dir)} is a file), expected an existing folder for the PNGs`);
-    throw new UsageError(`${command}: --${flag} ${dir}: cannot read that folder (${code ?? (error as Error).message}), expected an existing folder for the PNGs`);
-  }
-  if (!stat) throw new UsageError(`${command}: --${flag} ${dir}: folder ${resolve(dir)} does not exist, expected an existing folder for the PNGs`);
-  if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${dir} is a file, expected a folder for the PNGs`);
-  const probe = join(resolve(dir), `.report-probe-${process.pid}`);
-  try {
-    closeSync(openSync(probe, "wx"));
-    rmSync(probe, { force: true });
-  } catch (error) {
-    throw new UsageError(`${command}: --${flag} ${dir}: cannot write in that folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
-/** The file that stands where `path` needs a folder: afile/sub/x -> /abs/afile. */
-function fileOnPath(path: string): string {
-  let p = dirname(resolve(path));
-  // the folders below the file fail to stat with ENOTDIR themselves
-  while (p !== dirname(p) && !isNotFolder(p)) p = dirname(p);
-  return p;
-}
-
-/** Whether something other than a folder is at `path` (a missing path, or one below a file, is not). */
-function isNotFolder(path: string): boolean {
-  try {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat !== undefined && !stat.isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Writes the report page of `file` to `out` (when given) and each chart to png/<id>.png (when given); returns the paths. */

@@ -1,10 +1,11 @@
-import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
-import { dirname, extname, resolve } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
 import { DivergedError, MAX_COUNT, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, type FlagValues } from "./args.js";
 import { DATASETS, TABLE_FLAGS, dataSourceOfFlags } from "./data-flags.js";
+import { checkOutput } from "./output-paths.js";
 import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
 import { formatMetrics, finalValues } from "./metric-format.js";
 import { HISTORY_FORMATS, writeHistory } from "./history-file.js";
@@ -146,8 +147,8 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     throw new UsageError(`${CMD}: --history must name a .json or .csv file, got '${historyPath}'`);
   }
   // found out now rather than after an hour of training
-  if (savePath !== undefined) checkOutput("save", savePath);
-  if (historyPath !== undefined) checkOutput("history", historyPath);
+  if (savePath !== undefined) checkOutput("save", savePath, CMD);
+  if (historyPath !== undefined) checkOutput("history", historyPath, CMD);
   const reportPath = v.report as string | undefined;
   const reportPng = v["report-png"] as string | undefined;
   checkReportPaths(CMD, { out: reportPath, outFlag: "report", png: reportPng, pngFlag: "report-png" });
@@ -379,27 +380,6 @@ function tryWrite(write: () => void): string | undefined {
   }
 }
 
-/**
- * An output path that can be written: not empty, in a folder that exists and takes a new file, and not a folder
- * itself. Tried with a file of its own beside the target, so that nothing of an hour's run is lost to a bad path.
- */
-export function checkOutput(flag: string, path: string, command = CMD): void {
-  if (path.trim() === "") throw new UsageError(`${command}: --${flag} needs a file name, got ''`);
-  const target = resolve(path);
-  const folder = dirname(target);
-  const stat = statSync(folder, { throwIfNoEntry: false });
-  if (!stat) throw new UsageError(`${command}: --${flag} ${path}: folder ${folder} does not exist`);
-  if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${path}: ${folder} is a file, not a folder`);
-  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${command}: --${flag} ${path} is a folder, expected a file name`);
-  const probe = `${target}.probe-${process.pid}`;
-  try {
-    closeSync(openSync(probe, "wx"));
-    rmSync(probe, { force: true });
-  } catch (error) {
-    const { code } = error as NodeJS.ErrnoException;
-    throw new UsageError(`${command}: --${flag} ${path}: cannot write in folder ${folder} (${code ?? (error as Error).message})`);
-  }
-}
 
 /** Two outputs on one path would overwrite each other. */
 function checkDistinct(paths: Record<string, string | undefined>): void {

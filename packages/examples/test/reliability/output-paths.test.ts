@@ -31,6 +31,8 @@ describe("output paths are checked before training", () => {
     writeFileSync(join(dir, "file"), "x");
     await refused(["--save", join(dir, "file", "x.bp")], /^backprop train: --save .*file\/x\.bp: .*file is a file, not a folder$/);
     await refused(["--save", join(dir, "no", "x.bp")], /^backprop train: --save .*: folder .*no does not exist$/);
+    // a file where a folder of the path should be: stat fails with ENOTDIR, said as the file that stands in the way
+    await refused(["--save", join(dir, "file", "sub", "x.bp")], /^backprop train: --save .*file\/sub\/x\.bp: folder .*file\/sub does not exist \(.*\/file is a file\)$/);
     await refused(["--save", join(dir, "m.json"), "--history", join(dir, "m.json")], /^backprop train: --save and --history are both .*m\.json; give them different paths$/);
   });
 
