@@ -12,7 +12,7 @@ export function checkOutput(flag: string, path: string, command: string): void {
   if (path.trim() === "") throw new UsageError(`${command}: --${flag} needs a file name, got ''`);
   const target = resolve(path);
   const folder = dirname(target);
-  const { stat, blockedBy } = statOf(folder, (code) => new UsageError(`${command}: --${flag} ${path}: cannot read folder ${folder} (${code})`));
+  const { stat, blockedBy } = statOf(folder, (error) => new UsageError(`${command}: --${flag} ${path}: cannot read folder ${folder} (${error.code ?? error.message})`));
   if (!stat) throw new UsageError(`${command}: --${flag} ${path}: folder ${folder} does not exist${blockedBy ? ` (${blockedBy} is a file)` : ""}`);
   if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${path}: ${folder} is a file, not a folder`);
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${command}: --${flag} ${path} is a folder, expected a file name`);
@@ -23,7 +23,7 @@ export function checkOutput(flag: string, path: string, command: string): void {
 /** A folder that exists and takes new files (a report's PNGs). */
 export function checkFolder(command: string, flag: string, dir: string): void {
   if (dir.trim() === "") throw new UsageError(`${command}: --${flag} needs a folder, got ''`);
-  const { stat, blockedBy } = statOf(dir, (code) => new UsageError(`${command}: --${flag} ${dir}: cannot read that folder (${code}), expected an existing folder for the PNGs`));
+  const { stat, blockedBy } = statOf(dir, (error) => new UsageError(`${command}: --${flag} ${dir}: cannot read that folder (${error.code ?? error.message}), expected an existing folder for the PNGs`));
   if (!stat) throw new UsageError(`${command}: --${flag} ${dir}: folder ${resolve(dir)} does not exist${blockedBy ? ` (${blockedBy} is a file)` : ""}, expected an existing folder for the PNGs`);
   if (!stat.isDirectory()) throw new UsageError(`${command}: --${flag} ${dir} is a file, expected a folder for the PNGs`);
   const failed = writeProbe(join(resolve(dir), `.report-probe-${process.pid}`));
@@ -32,15 +32,14 @@ export function checkFolder(command: string, flag: string, dir: string): void {
 
 /**
  * What is at `path`: its stat, or none; when none because a file stands where a folder of the path should be
- * (afile/sub), that file. Any other failure to read it is `fail(code)`.
+ * (afile/sub), that file. Any other failure to read it throws `fail(error)`.
  */
-function statOf(path: string, fail: (code: string) => Error): { stat?: Stats; blockedBy?: string } {
+export function statOf(path: string, fail: (error: NodeJS.ErrnoException) => Error): { stat?: Stats; blockedBy?: string } {
   try {
     return { stat: statSync(path, { throwIfNoEntry: false }) };
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    if (code === "ENOTDIR") return { blockedBy: fileOnPath(path) };
-    throw fail(code ?? message);
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return { blockedBy: fileOnPath(path) };
+    throw fail(error as NodeJS.ErrnoException);
   }
 }
 

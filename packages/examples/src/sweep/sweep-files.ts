@@ -1,10 +1,11 @@
 // A sweep's folder: sweep.json (the command and its settings, so that the same command continues it and another is
 // refused), trials.jsonl (a line per finished trial, appended and fsynced as each finishes: nothing finished is lost),
 // trials.csv (rewritten whole after each trial) and sweep.html.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync, type Stats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { UsageError } from "../args.js";
+import { statOf } from "../output-paths.js";
 import { hiddenLabel } from "./search-space.js";
 import { settingsDifferences, settingsFlags, type SweepSettings } from "./sweep-settings.js";
 import { drawTrial, sameSettings, type TrialResult } from "./trials.js";
@@ -75,12 +76,7 @@ export function openSweepDir(dir: string, record: SweepRecord, command: string, 
 
 /** What is at `path` (a part of --out `dir`), undefined when nothing is; a path through a file is nothing too. */
 function outStat(path: string, dir: string, command: string): Stats | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw new UsageError(`${command}: --out ${dir}: cannot read ${path} (${(error as Error).message})`);
-  }
+  return statOf(path, (error) => new UsageError(`${command}: --out ${dir}: cannot read ${path} (${error.message})`)).stat;
 }
 
 function readRecord(path: string, command: string): SweepRecord {
