@@ -15,6 +15,7 @@ export * from "./nets/index.js";
 export { type Optimizer, type OptimizerSpec } from "./optimizers/optimizer.js";
 export { SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam } from "./optimizers/index.js";
 export { OPTIMIZERS } from "./optimizers/registry.js";
+export * from "./ode/index.js";
 export { Registry, type Registered } from "./registry.js";
 export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient.js";
 export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check.js";
