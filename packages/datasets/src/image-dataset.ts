@@ -50,6 +50,11 @@ export class ImageDataset {
     ({ normalize: this.normalize = true, flatten: this.flatten = true, oneHot: this.oneHot = false } = options);
   }
 
+  /** How its tensors are made: normalized, flattened, one-hot or not. */
+  get options(): Required<ImageOptions> {
+    return { normalize: this.normalize, flatten: this.flatten, oneHot: this.oneHot };
+  }
+
   /** x (N, rows * cols) or (N, 1, rows, cols) and t (N) or (N, classes), float64 unless told, for the samples at `indices`. */
   batch(indices: ArrayLike<number>, dtype: DType = "float64"): { x: Tensor; t: Tensor } {
     const n = indices.length;

@@ -2,6 +2,7 @@
 // browser. @backprop/datasets/node reads them from paths: MNIST, IDX folders, CSV and JSON files.
 export { IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_SIZE, NUM_CLASSES, TRAIN_SHARE, stratifiedSplit, subset, mnistOf, type LoadMnistOptions, type Mnist, type MnistImages, type MnistShapeOptions } from "./mnist.js";
 export { ImageDataset, type ImageOptions } from "./image-dataset.js";
+export { classSubset } from "./class-subset.js";
 export { DataError } from "./data-error.js";
 export { IDX_FILES, IMAGES_MAGIC, LABELS_MAGIC, parseIdx, parseIdxOf, type Idx, type IdxImages } from "./idx.js";
 export type { Cell, RawTable, Task, FeatureColumn, TargetColumn, TableSchema } from "./table/types.js";
