@@ -1,6 +1,8 @@
 /** A class that a registry can build from a spec: its `type` name and a static `fromSpec`. */
 export interface Registered<T, C> {
   readonly type: string;
+  /** A shorter name it is also known by, such as GradientFlow's "ode" on the command line. */
+  readonly alias?: string;
   fromSpec(spec: { type: string; [option: string]: unknown }, context: C): T;
 }
 
@@ -23,9 +25,15 @@ export class Registry<T, C = undefined> {
     return [...this.byType.keys()];
   }
 
-  /** The class of a type name, compared without case (`adam` finds Adam), or undefined. */
+  /** The names a command line takes, in the order of the list: each type in lower case, or its alias. */
+  get names(): string[] {
+    return [...this.byType.values()].map((c) => c.alias ?? c.type.toLowerCase());
+  }
+
+  /** The class of a type name or alias, compared without case (`adam` finds Adam, `ode` GradientFlow), or undefined. */
   find(type: string): Registered<T, C> | undefined {
-    return this.byType.get(type) ?? [...this.byType.values()].find((c) => c.type.toLowerCase() === String(type).toLowerCase());
+    const name = String(type).toLowerCase();
+    return this.byType.get(type) ?? [...this.byType.values()].find((c) => c.type.toLowerCase() === name || c.alias?.toLowerCase() === name);
   }
 
   /** The object a spec describes, such as { type: "Dropout", ratio: 0.2 }. */

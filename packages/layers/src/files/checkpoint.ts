@@ -7,7 +7,7 @@ import type { BatchSource } from "../training/batch-source.js";
 import { metricOf, type MetricSpec } from "../training/metrics.js";
 import { checkLayerHistory } from "../training/layer-history.js";
 import { isRecord, type State } from "../training/state.js";
-import { MAX_COUNT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer.js";
+import { MAX_COUNT, MIN_IMPROVEMENT, Trainer, metricsOf, type TrainerConfig } from "../training/trainer.js";
 import { decodeArrayFile, encodeArrayFile, type FileHeader } from "./array-file.js";
 import { modelContents, netOfFile, type ModelMeta } from "./model.js";
 import { failFor, stateFromJson, stateToJson } from "./state-arrays.js";
@@ -81,10 +81,10 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): Checkpoint {
   return { header, net, optimizer, config, state, data: header.data, training: header.training as Record<string, unknown> | undefined };
 }
 
-/** A trainer that continues a checkpoint's run on `train` and `test`, bit for bit. */
-export function resumeTrainer(checkpoint: Checkpoint, train: BatchSource, test: BatchSource): Trainer {
+/** A trainer that continues a checkpoint's run on `train` and `test` (and the run's `validation` set, if it had one), bit for bit. */
+export function resumeTrainer(checkpoint: Checkpoint, train: BatchSource, test: BatchSource, validation?: BatchSource): Trainer {
   const { net, optimizer, config, state } = checkpoint;
-  const trainer = new Trainer(net, optimizer, train, test, { ...config, metrics: metricsOf(config) });
+  const trainer = new Trainer(net, optimizer, train, test, { ...config, metrics: metricsOf(config), validation });
   trainer.restore(state);
   return trainer;
 }
@@ -117,8 +117,12 @@ function checkConfig(config: JsonRecord, fail: Fail): TrainerConfig {
       fail(`has trainer config metrics ${JSON.stringify(metrics)}, which it cannot evaluate: ${(error as Error).message}`);
     }
   }
+  // a checkpoint written before the plateau rule has neither: no such stop
+  const { patience = null, minImprovement = MIN_IMPROVEMENT } = config as Partial<TrainerConfig>;
+  if (patience !== null && !isCount(patience)) fail(`has trainer config patience ${describeValue(patience)}, expected null or an integer from 1 to ${MAX_COUNT}`);
+  if (!(typeof minImprovement === "number" && minImprovement >= 0 && minImprovement < 1)) fail(`has trainer config minImprovement ${describeValue(minImprovement)}, expected a fraction in [0, 1)`);
   const { batchSize, iters, sampling, evalEvery, evalSamples, seed } = config as unknown as TrainerConfig;
-  return { batchSize, iters, sampling, evalEvery, evalSamples, seed, metrics };
+  return { batchSize, iters, sampling, evalEvery, evalSamples, seed, metrics, patience, minImprovement };
 }
 
 /** The optimizer of a spec, checked as its constructor checks its settings. */

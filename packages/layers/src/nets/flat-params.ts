@@ -27,3 +27,14 @@ export function assignFlat(params: Record<string, Tensor>, flat: Tensor): void {
     at += p.size;
   }
 }
+
+/** `flat` cut into tensors of the parameters' shapes, by name (copies): a flat gradient as a record of gradients. */
+export function splitFlat(params: Record<string, Tensor>, flat: Float64Array): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  let at = 0;
+  for (const [name, p] of Object.entries(params)) {
+    out[name] = Tensor.fromData(flat.slice(at, at + p.size), [...p.shape]);
+    at += p.size;
+  }
+  return out;
+}

@@ -2,4 +2,4 @@ export { Net, paramName, type NetOptions, type NetSpec, type NamedLayerSpec } fr
 export { TwoLayerNet, type TwoLayerNetOptions } from "./two-layer-net.js";
 export { MultiLayerNet, MultiLayerNetExtend, type Activation, type MultiLayerNetOptions, type MultiLayerNetExtendOptions } from "./multi-layer-net.js";
 export { initStd, initWeights, type WeightInit } from "./weight-init.js";
-export { flattenParams, assignFlat } from "./flat-params.js";
+export { flattenParams, assignFlat, splitFlat } from "./flat-params.js";

@@ -46,3 +46,13 @@ export function predictions(net: Net, set: BatchSource, count: number = set.leng
   });
   return { predicted, labels };
 }
+
+/** The last layer's mean loss over the first `count` samples of `set` in inference mode, without weight decay: a validation loss. */
+export function meanLoss(net: Net, set: BatchSource, count: number = set.length): number {
+  const n = Math.min(count, set.length);
+  let total = 0;
+  forEachChunk(net, set, n, (y, t) => {
+    total += net.lastLayer.forward(y, t) * y.shape[0];
+  });
+  return total / n;
+}

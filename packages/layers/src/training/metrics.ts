@@ -92,7 +92,7 @@ export function metricSpec(metric: Metric): MetricSpec {
 }
 
 /** trainAcc, testMae: the history key of a metric on a set. */
-export function metricKey(set: "train" | "test", metric: Metric | string): string {
+export function metricKey(set: "train" | "val" | "test", metric: Metric | string): string {
   const name = typeof metric === "string" ? metric : metric.name;
   return `${set}${name[0].toUpperCase()}${name.slice(1)}`;
 }

@@ -1,7 +1,13 @@
 import { Random, Tensor, formatShape, type RandomState } from "@backprop/core";
 import type { Net } from "../nets/net.js";
+import { flattenParams, splitFlat } from "../nets/flat-params.js";
+import { Relu } from "../layers/relu.js";
+import { OdeError } from "../ode/ode-system.js";
 import { rowMajorOf, type Optimizer } from "../optimizers/optimizer.js";
-import { evaluateMetrics, type BatchSource } from "./batch-source.js";
+import { isWholeBatch, type FlowStop, type WholeBatchOptimizer } from "../optimizers/gradient-flow.js";
+import { evaluateMetrics, meanLoss, type BatchSource } from "./batch-source.js";
+import { checkFlowHistory, emptyFlowHistory, recordFlowStep, type FlowHistory } from "./flow-history.js";
+import { FullBatchObjective } from "./full-batch-objective.js";
 import { PROBE_SAMPLES, activationHistograms, checkLayerHistory, emptyLayerHistory, paramFigures, recordLayers, snapshotParams, type LayerHistory, type ParamFigures } from "./layer-history.js";
 import { accuracy, metricKey, metricOf, metricSpec, type Metric, type MetricSpec } from "./metrics.js";
 import { describeState as describe, isRecord, randomState, type State } from "./state.js";
@@ -21,11 +27,28 @@ export interface TrainerConfig {
   seed: number | string;
   /** The metrics evaluated (see METRICS), by name or { name, scale }; the first is the one reported first. */
   metrics: MetricSpec[];
+  /**
+   * The plateau rule, with a validation set: stop once `patience` evaluations in a row have not brought the
+   * validation loss `minImprovement` (a fraction) below the last loss that did; null: no such stop.
+   */
+  patience: number | null;
+  minImprovement: number;
 }
 
-export type TrainerOptions = Pick<TrainerConfig, "batchSize" | "iters"> & Partial<Omit<TrainerConfig, "metrics">> & { metrics?: Metric[] };
+export type TrainerOptions = Pick<TrainerConfig, "batchSize" | "iters"> &
+  Partial<Omit<TrainerConfig, "metrics">> & {
+    metrics?: Metric[];
+    /** A third set, of samples held out from training: its metrics and loss (valAcc, valLoss) at every evaluation. */
+    validation?: BatchSource;
+  };
 
-/** The loss of every step, and each metric on each set at every evaluation (trainAcc, testAcc, ...). */
+/** Why a run ended before its last step: the plateau rule, or a gradient flow's own stop (its flow time, or its gradient). */
+export type StopReason = "plateau" | FlowStop;
+
+/** The default plateau rule's fraction: the article's 5%. */
+export const MIN_IMPROVEMENT = 0.05;
+
+/** The loss of every step, and each metric on each set at every evaluation (trainAcc, valAcc, testAcc, valLoss ...). */
 export type TrainingHistory = { loss: number[]; evalIterations: number[] } & Record<string, number[]>;
 
 export interface Evaluation {
@@ -44,7 +67,7 @@ export interface Evaluation {
  * What stopped a run: the loss, a gradient or (after an update) a weight that is not a finite number, or the
  * weights' L2 norm grown more than MAX_NORM_GROWTH times.
  */
-export type DivergenceReason = "loss" | "gradient" | "weight" | "norm";
+export type DivergenceReason = "loss" | "gradient" | "weight" | "norm" | "solver";
 
 /**
  * Training stopped because it diverged. `reason` says what was seen, `iteration` the step the message names and
@@ -90,6 +113,11 @@ export class Trainer {
   history: TrainingHistory;
   /** At every evaluation: each parameter's norms and update ratio, each layer's activation histogram. */
   layerHistory: LayerHistory;
+  /** With a gradient flow, at every step: its flow time, gradient norm and what the solver has spent (else undefined). */
+  flowHistory?: FlowHistory;
+  /** Why the run ended before config.iters, once it has. */
+  stopReason?: StopReason;
+  readonly validation?: BatchSource;
   private readonly rng: Random;
   // this epoch's order of the samples and the next position in it ("shuffle" only)
   private order: Int32Array | null = null;
@@ -104,6 +132,9 @@ export class Trainer {
   private stepFigures?: Record<string, ParamFigures>;
   // the first training samples, whose activations each evaluation histograms (read at the first)
   private probe?: Tensor;
+  // a gradient flow's full-batch loss, and the gradients it computed before this trainer's (a resumed run's)
+  private objective?: FullBatchObjective;
+  private evaluationsBefore = 0;
 
   constructor(
     readonly net: Net,
@@ -112,7 +143,8 @@ export class Trainer {
     readonly test: BatchSource,
     options: TrainerOptions,
   ) {
-    for (const [name, set] of [["training", train], ["test", test]] as const) {
+    this.validation = options.validation;
+    for (const [name, set] of [["training", train], ["test", test], ["validation", options.validation ?? train]] as const) {
       if (!(set.length >= 1)) throw new RangeError(`Trainer: the ${name} set is empty, expected at least one sample`);
     }
     const metrics = options.metrics ?? [accuracy];
@@ -124,6 +156,8 @@ export class Trainer {
       evalSamples: options.evalSamples ?? null,
       seed: options.seed ?? 0,
       metrics: metrics.map(metricSpec),
+      patience: options.patience ?? null,
+      minImprovement: options.minImprovement ?? MIN_IMPROVEMENT,
     };
     for (const [name, n] of Object.entries({ batchSize: this.config.batchSize, iters: this.config.iters, evalEvery: this.config.evalEvery })) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Trainer: ${name} must be a positive integer, got ${n}`);
@@ -135,9 +169,21 @@ export class Trainer {
     if (this.config.batchSize > train.length) {
       throw new RangeError(`Trainer: batchSize must be at most the ${train.length} training samples, got ${this.config.batchSize}`);
     }
+    if (isWholeBatch(optimizer) && this.config.batchSize !== train.length) {
+      throw new RangeError(`Trainer: ${optimizer.spec().type} steps on the full batch, so batchSize must be the ${train.length} training samples, got ${this.config.batchSize}`);
+    }
+    const { patience, minImprovement } = this.config;
+    if (patience !== null) {
+      if (!Number.isInteger(patience) || patience < 1) throw new RangeError(`Trainer: patience must be a positive integer or null, got ${describe(patience)}`);
+      if (!this.validation) throw new RangeError("Trainer: the plateau rule (patience) watches the validation loss, but there is no validation set");
+    }
+    if (!(typeof minImprovement === "number" && minImprovement >= 0 && minImprovement < 1)) {
+      throw new RangeError(`Trainer: minImprovement must be a fraction in [0, 1), got ${describe(minImprovement)}`);
+    }
     this.metrics = metrics;
     this.history = { loss: [], evalIterations: [], ...Object.fromEntries(this.historyKeys().map((k) => [k, []])) } as TrainingHistory;
     this.layerHistory = emptyLayerHistory(net, this.probeSamples);
+    if (isWholeBatch(optimizer)) this.flowHistory = emptyFlowHistory();
     this.rng = new Random(`${this.config.seed}/batches`);
   }
 
@@ -145,6 +191,9 @@ export class Trainer {
   get itersPerEpoch(): number {
     return Math.ceil(this.train.length / this.config.batchSize);
   }
+
+  /** Of elapsedMs, the milliseconds spent on evaluations (metrics, validation loss, histograms) in this trainer. */
+  evaluationMs = 0;
 
   /** Milliseconds spent training, across resumes. */
   get elapsedMs(): number {
@@ -161,6 +210,7 @@ export class Trainer {
    * also copies the parameters before its update, for the figures of layerHistory; that too changes nothing.
    */
   step(): number {
+    if (isWholeBatch(this.optimizer)) return this.flowStep(this.optimizer);
     const { x, t } = this.train.batch(this.nextBatch(), this.net.dtype);
     const grads = this.net.gradient(x, t);
     const loss = this.net.lastLoss as number;
@@ -194,13 +244,14 @@ export class Trainer {
     return loss;
   }
 
-  /** Every metric on the first `samples` of each set (all of them when null), by history key. */
+  /** Every metric on the first `samples` of each set (all of them when null), by history key; with a validation set, its loss too. */
   evaluate(samples: number | null = null): Record<string, number> {
     const values: Record<string, number> = {};
-    for (const [set, data] of [["train", this.train], ["test", this.test]] as const) {
+    for (const [set, data] of this.sets()) {
       const measured = evaluateMetrics(this.net, data, this.metrics, samples ?? data.length);
       for (const metric of this.metrics) values[metricKey(set, metric)] = measured[metric.name];
     }
+    if (this.validation) values.valLoss = meanLoss(this.net, this.validation, samples ?? this.validation.length);
     return values;
   }
 
@@ -211,13 +262,14 @@ export class Trainer {
   async run(hooks: { onStep?(iteration: number, loss: number): void; onEvaluation?(e: Evaluation): void; shouldStop?(): boolean } = {}): Promise<"done" | "stopped"> {
     this.started = performance.now();
     try {
-      while (this.iteration < this.config.iters) {
+      while (this.iteration < this.config.iters && this.stopReason === undefined) {
         if (hooks.shouldStop?.()) return "stopped";
         const loss = this.step();
         hooks.onStep?.(this.iteration, loss);
-        if (this.evaluates(this.iteration)) {
+        // a flow that stopped by itself ends the run here, evaluated as a last step is
+        if (this.evaluates(this.iteration) || this.stopReason !== undefined) {
           // recorded in the history whether or not anyone listens
-          const evaluation = this.recordEvaluation(this.iteration === this.config.iters);
+          const evaluation = this.recordEvaluation(this.iteration === this.config.iters || this.stopReason !== undefined);
           hooks.onEvaluation?.(evaluation);
         }
         await nextTurn();
@@ -243,6 +295,8 @@ export class Trainer {
       rng: randomState(this.rng),
       history: structuredClone(this.history),
       layerHistory: structuredClone(this.layerHistory) as unknown as State,
+      ...(this.flowHistory && { flowHistory: structuredClone(this.flowHistory) as unknown as State }),
+      stopReason: this.stopReason ?? null,
       elapsedMs: this.elapsedMs,
     };
   }
@@ -254,13 +308,17 @@ export class Trainer {
    * evaluations from the resume on: its evalIterations are the tail of the history's.
    */
   restore(state: State): void {
-    const { iteration, cursor, order, rng, history, layerHistory, elapsedMs } = this.checkState(state);
+    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, stopReason, elapsedMs } = this.checkState(state);
     this.rng.restore(rng);
     this.order = order;
     this.cursor = cursor;
     this.iteration = iteration;
     this.history = structuredClone(history);
     this.layerHistory = structuredClone(layerHistory);
+    this.flowHistory = flowHistory && structuredClone(flowHistory);
+    this.stopReason = stopReason;
+    this.objective = undefined;
+    this.evaluationsBefore = flowHistory?.evaluations.at(-1) ?? 0;
     this.elapsedBefore = elapsedMs;
     this.startNorm = undefined;
     this.lastNorm = undefined;
@@ -268,12 +326,22 @@ export class Trainer {
   }
 
   /** The fields of `state`, checked against this trainer's config, metrics, net and training set. */
-  private checkState(state: State): { iteration: number; cursor: number; order: Int32Array | null; rng: RandomState; history: TrainingHistory; layerHistory: LayerHistory; elapsedMs: number } {
+  private checkState(state: State): {
+    iteration: number;
+    cursor: number;
+    order: Int32Array | null;
+    rng: RandomState;
+    history: TrainingHistory;
+    layerHistory: LayerHistory;
+    flowHistory?: FlowHistory;
+    stopReason?: StopReason;
+    elapsedMs: number;
+  } {
     const fail = (what: string): never => {
       throw new RangeError(`Trainer.restore: ${what}`);
     };
     if (!isRecord(state)) return fail(`the state must be a record as Trainer.state() gives, got ${describe(state)}`);
-    const { iteration, cursor, order, rng, history, layerHistory, elapsedMs } = state;
+    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, stopReason, elapsedMs } = state;
     const { iters, sampling } = this.config;
     const n = this.train.length;
     if (!isIntegerIn(iteration, 0, iters)) fail(`iteration must be an integer in [0, ${iters}], got ${describe(iteration)}`);
@@ -325,10 +393,30 @@ export class Trainer {
         ? emptyLayerHistory(this.net, this.probeSamples)
         : checkLayerHistory(layerHistory, "layerHistory", { evalIterations: stepsEvaluated, params: Object.keys(this.net.params), layers: [...this.net.layers.keys()], probeSamples: this.probeSamples }, fail);
 
+    let flow: FlowHistory | undefined;
+    if (this.flowHistory === undefined) {
+      if (flowHistory !== undefined) fail(`the state holds a flowHistory, but ${this.optimizer.spec().type} is no gradient flow`);
+    } else {
+      // a flow run without one is a checkpoint of another optimizer's run
+      if (flowHistory === undefined) fail("the state holds no flowHistory, but the optimizer is a gradient flow");
+      flow = checkFlowHistory(flowHistory, "flowHistory", steps, fail);
+    }
+    const stops = ["plateau", "time", "gradient"];
+    if (stopReason !== undefined && stopReason !== null && !stops.includes(stopReason as string)) fail(`stopReason must be null or one of ${stops.join(", ")}, got ${describe(stopReason)}`);
     if (typeof elapsedMs !== "number" || !(Number.isFinite(elapsedMs) && elapsedMs >= 0)) {
       fail(`elapsedMs must be a finite number of milliseconds >= 0, got ${describe(elapsedMs)}`);
     }
-    return { iteration: steps, cursor: cursor as number, order: batchOrder, rng: rng as unknown as RandomState, history: history as unknown as TrainingHistory, layerHistory: layers, elapsedMs: elapsedMs as number };
+    return {
+      iteration: steps,
+      cursor: cursor as number,
+      order: batchOrder,
+      rng: rng as unknown as RandomState,
+      history: history as unknown as TrainingHistory,
+      layerHistory: layers,
+      flowHistory: flow,
+      stopReason: (stopReason ?? undefined) as StopReason | undefined,
+      elapsedMs: elapsedMs as number,
+    };
   }
 
   /** Throws DivergedError when the weights the last update left have outgrown MAX_NORM_GROWTH * max(startNorm, 1). */
@@ -352,7 +440,60 @@ export class Trainer {
   }
 
   private historyKeys(): string[] {
-    return (["train", "test"] as const).flatMap((set) => this.metrics.map((metric) => metricKey(set, metric)));
+    const keys = this.sets().flatMap(([set]) => this.metrics.map((metric) => metricKey(set, metric)));
+    return this.validation ? [...keys, "valLoss"] : keys;
+  }
+
+  /** The sets evaluated, by the name their history keys begin with. */
+  private sets(): ["train" | "val" | "test", BatchSource][] {
+    return [["train", this.train], ...(this.validation ? [["val", this.validation] as ["val", BatchSource]] : []), ["test", this.test]];
+  }
+
+  /**
+   * One accepted step of a gradient flow on the full-batch loss. Its loss is the loss at the new point (a mini-batch
+   * step's is the loss before its update).
+   */
+  private flowStep(flow: WholeBatchOptimizer): number {
+    const objective = (this.objective ??= new FullBatchObjective(this.net, this.train));
+    const step = this.iteration + 1;
+    const initial = this.iteration === 0;
+    // where the step starts, which the last step ended on (a gradient already computed): checked the first time,
+    // before the solver is built on it, and copied for layerHistory, since a flow may end at any step
+    const { loss, grad } = objective.evaluate(flattenParams(this.net.params).contiguousData() as Float64Array);
+    if (!Number.isFinite(loss)) throw this.diverged(step, loss, "loss", `the loss became ${loss} at iteration ${step}`, initial);
+    const snapshot = snapshotParams(this.net.params, splitFlat(this.net.params, grad));
+    let result;
+    try {
+      result = flow.advance(objective);
+    } catch (error) {
+      if (!(error instanceof OdeError)) throw error;
+      const kinked = [...this.net.layers].find(([, layer]) => layer instanceof Relu);
+      const hint = kinked ? ` (${kinked[0]} is a ReLU, whose kink makes the gradient jump, and a flow that slides along a jump stalls the solver: try a smooth activation, sigmoid or tanh)` : "";
+      throw this.diverged(step, this.history.loss.at(-1) ?? Number.NaN, "solver", `the ODE solver failed at iteration ${step}: ${error.message}${hint}`, initial);
+    }
+    if (!Number.isFinite(result.loss)) throw this.diverged(step, result.loss, "loss", `the loss became ${result.loss} at iteration ${step}`, initial);
+    this.iteration++;
+    this.history.loss.push(result.loss);
+    recordFlowStep(this.flowHistory as FlowHistory, result, this.evaluationsBefore + objective.evaluations);
+    this.stepFigures = paramFigures(snapshot, this.net.params);
+    if (result.stop !== undefined) this.stopReason = result.stop;
+    return result.loss;
+  }
+
+  /** Whether the validation loss has not fallen minImprovement below its last such fall for `patience` evaluations. */
+  private plateaued(): boolean {
+    const { patience, minImprovement } = this.config;
+    const losses = this.history.valLoss;
+    if (patience === null || !losses || losses.length === 0) return false;
+    let reference = losses[0];
+    let since = 0;
+    for (const loss of losses.slice(1)) {
+      if (loss < reference * (1 - minImprovement)) {
+        reference = loss;
+        since = 0;
+      } else since++;
+    }
+    return since >= patience;
   }
 
   private nextBatch(): Int32Array {
@@ -368,12 +509,31 @@ export class Trainer {
     return batch;
   }
 
-  private recordEvaluation(final: boolean): Evaluation {
-    const values = this.evaluate(final ? null : this.config.evalSamples);
+  private recordEvaluation(last: boolean): Evaluation {
+    const started = performance.now();
+    try {
+      return this.evaluation(last);
+    } finally {
+      this.evaluationMs += performance.now() - started;
+    }
+  }
+
+  private evaluation(last: boolean): Evaluation {
+    let final = last;
+    let values = this.evaluate(final ? null : this.config.evalSamples);
     const since = this.history.evalIterations.at(-1) ?? 0;
     const recent = this.history.loss.slice(since);
     this.history.evalIterations.push(this.iteration);
     for (const [key, value] of Object.entries(values)) this.history[key].push(value);
+    if (!final && this.plateaued()) {
+      // the rule ends the run here: its last evaluation is on every sample, as a last step's is
+      this.stopReason = "plateau";
+      final = true;
+      if (this.config.evalSamples !== null) {
+        values = this.evaluate(null);
+        for (const [key, value] of Object.entries(values)) this.history[key][this.history[key].length - 1] = value;
+      }
+    }
     this.probe ??= this.train.slice(0, this.probeSamples, this.net.dtype).x;
     recordLayers(this.layerHistory, this.iteration, this.stepFigures as Record<string, ParamFigures>, activationHistograms(this.net, this.probe));
     this.stepFigures = undefined;

@@ -70,7 +70,7 @@ describe("checkpoints", () => {
     expect(header.kind).toBe("checkpoint");
     expect(header.version).toBe(3);
     const saved = header.checkpoint as { trainer: { config: unknown; state: Record<string, unknown> }; optimizer: { spec: unknown; state: Record<string, unknown> } };
-    expect(saved.trainer.config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: null, seed: 2, metrics: ["acc"] });
+    expect(saved.trainer.config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: null, seed: 2, metrics: ["acc"], patience: null, minImprovement: 0.05 });
     expect(saved.trainer.state.order).toEqual({ $array: "trainer/order" });
     expect(saved.trainer.state.iteration).toBe(13);
     expect(saved.optimizer.spec).toEqual({ type: "Adam", lr: 0.01, beta1: 0.9, beta2: 0.999 });
@@ -128,7 +128,7 @@ describe("checkpoints", () => {
     const checkpoint = decodeCheckpoint(legacyBytes(encodeArrayFile("checkpoint", header, arrays), 1), "v1.ckpt");
     expect(checkpoint.optimizer).toBeInstanceOf(SGD);
     expect((checkpoint.optimizer as SGD).lr).toBe(0.1);
-    expect(checkpoint.config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: 20, seed: 3, metrics: ["acc"] });
+    expect(checkpoint.config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: 20, seed: 3, metrics: ["acc"], patience: null, minImprovement: 0.05 });
     expect(checkpoint.data).toEqual({ source: "rows" });
     expect(checkpoint.training).toEqual({ config });
     expect(bitsOf(checkpoint.net.params.W1)).toEqual(bitsOf(net.params.W1));
@@ -159,7 +159,7 @@ describe("a checkpoint is checked field by field, each failure one line naming t
   });
 
   test("undoctored, it loads", () => {
-    expect(decodeCheckpoint(doctor(() => {}), "run.ckpt").config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: null, seed: 2, metrics: ["acc"] });
+    expect(decodeCheckpoint(doctor(() => {}), "run.ckpt").config).toEqual({ batchSize: 8, iters: 30, sampling: "shuffle", evalEvery: 10, evalSamples: null, seed: 2, metrics: ["acc"], patience: null, minImprovement: 0.05 });
   });
 
   describe("the optimizer's spec, as its constructor checks it", () => {
@@ -179,7 +179,7 @@ describe("a checkpoint is checked field by field, each failure one line naming t
       [
         "an unknown optimizer type",
         { type: "Adadelta" },
-        /^loadCheckpoint: run\.ckpt has an optimizer that cannot be built: optimizerFromSpec: unknown type "Adadelta", expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam$/,
+        /^loadCheckpoint: run\.ckpt has an optimizer that cannot be built: optimizerFromSpec: unknown type "Adadelta", expected one of SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, GradientFlow$/,
       ],
     ])("%s", (_, change, message) => {
       expect(spec(change)).toMatch(message);
@@ -232,7 +232,7 @@ describe("a checkpoint is checked field by field, each failure one line naming t
       const edge = doctor((saved) => {
         Object.assign(saved.trainer.config, { iters: 2 ** 31, evalSamples: 1, seed: "run-2", sampling: "replace", metrics: ["acc", { name: "mse", scale: 2 }] });
       });
-      expect(decodeCheckpoint(edge, "run.ckpt").config).toEqual({ batchSize: 8, iters: 2 ** 31, sampling: "replace", evalEvery: 10, evalSamples: 1, seed: "run-2", metrics: ["acc", { name: "mse", scale: 2 }] });
+      expect(decodeCheckpoint(edge, "run.ckpt").config).toEqual({ batchSize: 8, iters: 2 ** 31, sampling: "replace", evalEvery: 10, evalSamples: 1, seed: "run-2", metrics: ["acc", { name: "mse", scale: 2 }], patience: null, minImprovement: 0.05 });
     });
   });
 
@@ -400,7 +400,7 @@ describe("checkpoints of earlier versions still load", () => {
     const checkpoint = decodeCheckpoint(bytes, "v1-run.ckpt");
     expect(checkpoint.header.version).toBe(1);
     expect(String(checkpoint.optimizer)).toBe("SGD(lr 0.1)");
-    expect(checkpoint.config).toEqual({ batchSize: 100, iters: 120, sampling: "shuffle", evalEvery: 40, evalSamples: 100, seed: 3, metrics: ["acc"] });
+    expect(checkpoint.config).toEqual({ batchSize: 100, iters: 120, sampling: "shuffle", evalEvery: 40, evalSamples: 100, seed: 3, metrics: ["acc"], patience: null, minImprovement: 0.05 });
     expect((checkpoint.state as { iteration: number }).iteration).toBe(40);
     expect(checkpoint.net.params.W1.shape).toEqual([784, 4]);
   });

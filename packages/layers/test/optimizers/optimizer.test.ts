@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Tensor, tensor, zeros } from "@backprop/core";
-import { AdaGrad, Adam, Momentum, Nesterov, OPTIMIZERS, RMSprop, SGD, type Optimizer, type State } from "../../src/index.js";
+import { AdaGrad, Adam, GradientFlow, Momentum, Nesterov, OPTIMIZERS, RMSprop, SGD, type Optimizer, type State } from "../../src/index.js";
 import { bitsOf } from "../helpers.js";
 
 // What every optimizer shares: a state that continues bit for bit, the checks of gradients and restored slots that
@@ -229,7 +229,8 @@ describe("a spec's settings are checked through OPTIMIZERS.fromSpec as the const
   // every optimizer's lr, and each fraction of the ones that have one, with the value as the message shows it
   const badLr: [unknown, string][] = [[-0.1, "-0\\.1"], [0, "0"], [NaN, "NaN"], [Infinity, "Infinity"], ["0.1", '"0\\.1"'], [null, "null"], [true, "true"]];
   const badFraction: [unknown, string][] = [["0.9", '"0\\.9"'], [1, "1"], [-0.1, "-0\\.1"], [1.5, "1\\.5"], [NaN, "NaN"], [null, "null"]];
-  const lrCases = OPTIMIZERS.types.flatMap((type) => badLr.map(([value, shown]): [string, unknown, string] => [type, value, shown]));
+  // every one with a learning rate: all but the gradient flow, whose solver picks its steps
+  const lrCases = OPTIMIZERS.types.filter((type) => type !== "GradientFlow").flatMap((type) => badLr.map(([value, shown]): [string, unknown, string] => [type, value, shown]));
   test.each(lrCases)("%s with lr %s", (type, lr, shown) => {
     const make = (): unknown => OPTIMIZERS.fromSpec({ type, lr }, undefined);
     expect(make).toThrow(new RegExp(`^${type}: lr must be a positive number, got ${shown}$`));
@@ -279,13 +280,16 @@ describe("spec() rebuilds the same optimizer through OPTIMIZERS", () => {
       "AdaGrad(lr 0.01)",
       "RMSprop(lr 0.01, decayRate 0.99)",
       "Adam(lr 0.001, beta1 0.9, beta2 0.999)",
+      "GradientFlow(method bdf, rtol 0.001, atol 0.000001, linear auto, flowTime null, gtol null)",
     ]);
   });
 });
 
 describe("OPTIMIZERS", () => {
-  test("lists the six in the book's order", () => {
-    expect(OPTIMIZERS.types).toEqual(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]);
+  test("lists the book's six in its order, then the gradient flow; the command line's names are the types in lower case, or an alias", () => {
+    expect(OPTIMIZERS.types).toEqual(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "GradientFlow"]);
+    expect(OPTIMIZERS.names).toEqual(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "ode"]);
+    expect(OPTIMIZERS.find("ODE")).toBe(GradientFlow);
   });
 
   test("finds a class by type, without case", () => {
@@ -312,7 +316,7 @@ describe("OPTIMIZERS", () => {
     for (const type of ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]) expect(message).toContain(type);
   });
 
-  test("lists the six in the book's order in a standard ES module build too (the CLI's esbuild bundle)", async () => {
+  test("lists the seven in order in a standard ES module build too (the CLI's esbuild bundle)", async () => {
     // vitest's module runner keeps a namespace's exports in the order they are written, but standard ES modules (Node,
     // browsers, esbuild) list a namespace's keys sorted by name, so a registry that read Object.values(import * as ...)
     // would pass the test above and list "AdaGrad, Adam, ..." in the CLI. Bundled as scripts/build.mjs bundles the
@@ -333,6 +337,6 @@ describe("OPTIMIZERS", () => {
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     });
     const printed = execFileSync(process.execPath, ["--input-type=module", "-"], { input: bundled.outputFiles[0].text, encoding: "utf8" });
-    expect(JSON.parse(printed)).toEqual(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]);
+    expect(JSON.parse(printed)).toEqual(["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "GradientFlow"]);
   });
 });

@@ -1,0 +1,147 @@
+import type { Tensor } from "@backprop/core";
+import { Bdf } from "../ode/bdf.js";
+import { Rk45 } from "../ode/rk45.js";
+import type { OdeCounts, OdeIntegrator, OdeSystem } from "../ode/ode-system.js";
+import { flattenParams } from "../nets/flat-params.js";
+import type { FullBatchObjective } from "../training/full-batch-objective.js";
+import { isRecord, type State } from "../training/state.js";
+import { describeValue } from "../layers/layer.js";
+import { describe, positive, type Optimizer, type OptimizerSpec } from "./optimizer.js";
+
+export type FlowMethod = "bdf" | "rk45";
+export type FlowLinear = "dense" | "krylov" | "auto";
+
+export interface GradientFlowOptions {
+  /** "bdf" (default): variable-order BDF/NDF, for stiff flows; "rk45": Dormand-Prince, the non-stiff baseline. */
+  method?: FlowMethod;
+  /** Relative and absolute tolerances of the local error, ‖err / (atol + rtol |θ|)‖_rms <= 1 (defaults 1e-3, 1e-6, scipy's). */
+  rtol?: number;
+  atol?: number;
+  /** BDF's Newton systems: a dense finite-difference Jacobian and LU, matrix-free Krylov (GMRES), or "auto" by size. */
+  linear?: FlowLinear;
+  /** Stop once the flow time reaches this (default: no limit). */
+  flowTime?: number | null;
+  /** Stop once ‖∇L‖ falls below this (default: never). */
+  gtol?: number | null;
+}
+
+/** Why a flow stopped by itself: its flow time reached, or its gradient small enough. */
+export type FlowStop = "time" | "gradient";
+
+/** One accepted step of a flow: where it got, the loss and gradient norm there, what it cost so far, and whether it is done. */
+export interface FlowStep {
+  t: number;
+  loss: number;
+  gradNorm: number;
+  /** The integrator's counts since the start of the run (see OdeCounts). */
+  counts: OdeCounts;
+  order: number;
+  h: number;
+  stop?: FlowStop;
+}
+
+/** An optimizer that follows the full-batch loss with a whole-vector method, one accepted step per advance. */
+export interface WholeBatchOptimizer extends Optimizer {
+  readonly wholeBatch: true;
+  /** One step from the net's parameters (θ of `objective`), which it leaves at the new point. */
+  advance(objective: FullBatchObjective): FlowStep;
+}
+
+export function isWholeBatch(optimizer: Optimizer): optimizer is WholeBatchOptimizer {
+  return (optimizer as Partial<WholeBatchOptimizer>).wholeBatch === true;
+}
+
+/**
+ * Training as the solution of an ODE (Owens and Filkin 1989): the parameters follow the gradient flow
+ * dθ/dt = -∇L(θ) of the full-batch loss, integrated by an adaptive solver, so that no learning rate is chosen: the
+ * solver's error control picks each step. Its Jacobian is -H, the loss's Hessian; BDF solves its Newton systems
+ * with it (see Bdf). One Trainer step is one accepted integrator step.
+ */
+export class GradientFlow implements WholeBatchOptimizer {
+  static readonly type = "GradientFlow";
+  /** Its name on the command line, --optimizer ode. */
+  static readonly alias = "ode";
+  readonly wholeBatch = true;
+  readonly method: FlowMethod;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly linear: FlowLinear;
+  readonly flowTime: number | null;
+  readonly gtol: number | null;
+  private integrator?: OdeIntegrator;
+  // a restored integrator's state, until the first advance gives it its objective
+  private saved: State = null;
+  private objective?: FullBatchObjective;
+
+  constructor(options: GradientFlowOptions = {}) {
+    const where = "GradientFlow";
+    const { method = "bdf", linear = "auto" } = options;
+    if (method !== "bdf" && method !== "rk45") throw new RangeError(`${where}: method must be "bdf" or "rk45", got ${describeValue(method)}`);
+    if (linear !== "dense" && linear !== "krylov" && linear !== "auto") throw new RangeError(`${where}: linear must be "dense", "krylov" or "auto", got ${describeValue(linear)}`);
+    this.method = method;
+    this.linear = linear;
+    this.rtol = positive(where, "rtol", options.rtol ?? 1e-3);
+    this.atol = positive(where, "atol", options.atol ?? 1e-6);
+    this.flowTime = options.flowTime == null ? null : positive(where, "flowTime", options.flowTime);
+    this.gtol = options.gtol == null ? null : positive(where, "gtol", options.gtol);
+  }
+
+  static fromSpec(spec: OptimizerSpec): GradientFlow {
+    return new GradientFlow(spec as GradientFlowOptions);
+  }
+
+  /** A flow has no use for a mini-batch's gradient: it evaluates the full-batch one where its solver needs it. */
+  update(_params: Record<string, Tensor>, _grads: Record<string, Tensor>): void {
+    throw new TypeError("GradientFlow.update: a gradient flow steps on the full-batch loss, not on a mini-batch's gradients; train it with a Trainer, which calls advance(objective)");
+  }
+
+  advance(objective: FullBatchObjective): FlowStep {
+    this.objective = objective;
+    const integrator = (this.integrator ??= this.start(objective));
+    integrator.step();
+    // the loss and gradient at the new point, which also leaves the net there (free when the solver's last call was there)
+    const { loss, grad } = objective.evaluate(integrator.y);
+    let squares = 0;
+    for (const g of grad) squares += g * g;
+    const gradNorm = Math.sqrt(squares);
+    const { t } = integrator;
+    const stop = this.flowTime !== null && t >= this.flowTime ? "time" : this.gtol !== null && gradNorm < this.gtol ? "gradient" : undefined;
+    return { t, loss, gradNorm, counts: { ...integrator.counts }, order: integrator.order, h: integrator.h, ...(stop && { stop }) };
+  }
+
+  /** The integrator from the net's parameters at flow time 0, or from the restored state. */
+  private start(objective: FullBatchObjective): OdeIntegrator {
+    const system: OdeSystem = {
+      n: objective.size,
+      f: (_t, y, out) => {
+        const { grad } = (this.objective as FullBatchObjective).evaluate(y);
+        for (let i = 0; i < out.length; i++) out[i] = -grad[i];
+      },
+    };
+    const y0 = flattenParams(objective.net.params).contiguousData() as Float64Array;
+    const options = { rtol: this.rtol, atol: this.atol, ...(this.flowTime !== null && { tEnd: this.flowTime }) };
+    const integrator = this.method === "bdf" ? new Bdf(system, 0, y0, { ...options, linear: this.linear }) : new Rk45(system, 0, y0, options);
+    if (this.saved !== null) integrator.restore(this.saved);
+    this.saved = null;
+    return integrator;
+  }
+
+  /** { integrator: the solver's state (see Bdf.state, Rk45.state), or null before the first step }. */
+  state(): State {
+    return { integrator: this.integrator ? this.integrator.state() : this.saved };
+  }
+
+  restore(state: State): void {
+    if (!isRecord(state) || !Object.hasOwn(state, "integrator")) throw new RangeError(`GradientFlow.restore: expected { integrator }, got ${describeValue(state)}`);
+    this.integrator = undefined;
+    this.saved = state.integrator;
+  }
+
+  spec(): OptimizerSpec {
+    return { type: GradientFlow.type, method: this.method, rtol: this.rtol, atol: this.atol, linear: this.linear, flowTime: this.flowTime, gtol: this.gtol };
+  }
+
+  toString(): string {
+    return describe(this.spec());
+  }
+}
