@@ -7,6 +7,7 @@ import { UsageError, nonNegativeInt, parseFlags } from "./args.js";
 import { dataSource, describeData, loadData, type DataSource, type ImageSource } from "./data.js";
 import type { Output } from "./output.js";
 import { readRowsToEvaluate } from "./table-rows.js";
+import { subsetTest } from "./train-subset.js";
 import { PENGUINS_DATASET, reloadTableSource, round, type TableSource } from "./table-data.js";
 
 const CMD = "backprop evaluate";
@@ -53,7 +54,8 @@ export function evaluateCommand(argv: string[], out: Output): number {
   if (v["skip-lines"] !== undefined) throw new UsageError(`${CMD}: --skip-lines is for a table, and ${v.model} was trained on images`);
   const data = path !== undefined ? dataSource(path) : ((recorded as ImageSource | undefined) ?? dataSource(undefined));
   // only the test files: a training file that evaluation never reads cannot stop it
-  const test = data.source === "idx" ? loadIdxTestSet(data.dir) : loadData(data).test;
+  // a model of some classes only (--train-subset) is tested on those
+  const test = data.source === "idx" ? (data.subset ? subsetTest(loadIdxTestSet(data.dir), data.subset) : loadIdxTestSet(data.dir)) : loadData(data).test;
   const [inputs, outputs] = netSizes(net);
   if (test.imageSize !== inputs || test.classes !== outputs) {
     throw new UsageError(

@@ -18,6 +18,7 @@ import { MAX_UNITS, neuronGraphSvg, tooWide } from "./visual/neuron-graph.js";
 import { htmlPage } from "./visual/page.js";
 import { svgToPng } from "./visual/png.js";
 import { escapeXml } from "./visual/svg.js";
+import { subsetTest } from "./train-subset.js";
 import { HEATMAP_COLS, HEATMAP_ROWS, MAX_NUMBERS } from "./visual/trace-blocks.js";
 
 const CMD = "backprop graph";
@@ -157,7 +158,8 @@ function fromModel(v: FlagValues, model: string, samples: number): Drawn {
   }
   if (v["skip-lines"] !== undefined) throw new UsageError(`${CMD}: --skip-lines is for a table, and ${model} was trained on images`);
   const data = path !== undefined ? dataSource(path) : ((recorded as ImageSource | undefined) ?? dataSource(undefined));
-  const test = data.source === "idx" ? loadIdxTestSet(data.dir) : loadData(data).test;
+  // a model of some classes only (--train-subset) is tested on those
+  const test = data.source === "idx" ? (data.subset ? subsetTest(loadIdxTestSet(data.dir), data.subset) : loadIdxTestSet(data.dir)) : loadData(data).test;
   const [inputs, outputs] = netSizes(net);
   if (test.imageSize !== inputs || test.classes !== outputs) {
     throw new UsageError(`${CMD}: the model takes ${inputs} inputs and ${outputs} classes, but the test images are ${test.rows}x${test.cols} = ${test.imageSize} pixels in ${test.classes} classes`);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { DataError } from "@backprop/datasets";
-import { checkLayerHistory, type LayerHistory, type ParamHistory, type TrainingHistory } from "@backprop/layers";
+import { checkFlowHistory, checkLayerHistory, type FlowHistory, type LayerHistory, type ParamHistory, type TrainingHistory } from "@backprop/layers";
 import { writeFileAtomic } from "@backprop/layers/node";
 import { metricKeys } from "./metric-format.js";
 
@@ -14,6 +14,8 @@ export interface HistoryFile {
   layers?: LayerHistory;
   /** What the run recorded about itself (JSON only): its net, config, final figures, elapsedMs, iterations. */
   run?: Record<string, unknown>;
+  /** A gradient flow's figures at every step (JSON only): flow time, ‖∇L‖, the solver's counts. */
+  flow?: FlowHistory;
 }
 
 // a parameter's columns in CSV, after its name: W1_norm, W1_grad_norm, W1_update_ratio
@@ -29,11 +31,11 @@ const PARAM_COLUMNS = [
  * `iteration,loss,train_acc,test_acc` (or `train_mae,train_mse,test_mae,test_mse`), then per parameter
  * `W1_norm,W1_grad_norm,W1_update_ratio`, ...: the metrics filled at the steps that were evaluated, the
  * parameters' figures at those the layer history covers (an update ratio of null left blank). CSV holds no
- * histograms and no run.
+ * histograms, no run and no flow.
  */
-export function writeHistory(path: string, history: TrainingHistory, layers?: LayerHistory, run?: Record<string, unknown>): void {
+export function writeHistory(path: string, history: TrainingHistory, layers?: LayerHistory, run?: Record<string, unknown>, flow?: FlowHistory): void {
   if (extname(path) === ".json") {
-    writeFileAtomic(path, [`${JSON.stringify({ ...history, layers, run })}\n`]);
+    writeFileAtomic(path, [`${JSON.stringify({ ...history, layers, run, flow })}\n`]);
     return;
   }
   const keys = metricKeys(history);
@@ -80,7 +82,7 @@ function historyOfJson(text: string, path: string, fail: (what: string) => never
     throw new DataError(`readHistory: ${path} is not JSON, expected { loss, evalIterations, ... } as backprop train --history writes, got: ${firstLine(error)}`);
   }
   if (!isRecord(parsed)) return fail(`expected a record { loss, evalIterations, ... }, got ${describe(parsed)}`);
-  const { layers, run, ...rest } = parsed;
+  const { layers, run, flow, ...rest } = parsed;
   for (const key of ["loss", "evalIterations"]) if (!Object.hasOwn(rest, key)) fail(`has no ${key}, expected ${key === "loss" ? "the loss of every step" : "the steps evaluated"}`);
   const loss = numbers(rest.loss, "loss", "losses, one per step", undefined, fail);
   const evalIterations = numbers(rest.evalIterations, "evalIterations", "step numbers", undefined, fail);
@@ -91,6 +93,7 @@ function historyOfJson(text: string, path: string, fail: (what: string) => never
   }
   const result: HistoryFile = { history };
   if (layers !== undefined) result.layers = checkLayerHistory(layers, "layers", { evalIterations }, fail);
+  if (flow !== undefined) result.flow = checkFlowHistory(flow, "flow", loss.length, fail);
   if (run !== undefined) {
     if (!isRecord(run)) fail(`run must be a record, got ${describe(run)}`);
     result.run = run as Record<string, unknown>;

@@ -5,13 +5,14 @@ const LABELS: Record<string, { label: string; format: (x: number) => string }> =
   Acc: { label: "acc", format: (x) => x.toFixed(4) },
   Mae: { label: "MAE", format: (x) => String(Number(x.toPrecision(5))) },
   Mse: { label: "MSE", format: (x) => String(Number(x.toPrecision(5))) },
+  Loss: { label: "loss", format: (x) => x.toFixed(4) },
 };
 
-/** "train acc 0.9412  test acc 0.9377", or "train MAE 281.4  train MSE 123460 ..." from history keys, joined by `separator`. */
+/** "train acc 0.9412  test acc 0.9377" (val acc and val loss with a validation set), or "train MAE 281.4  train MSE 123460 ..." from history keys, joined by `separator`. */
 export function formatMetrics(values: Record<string, number>, separator: string): string {
   return Object.entries(values)
     .map(([key, value]) => {
-      const [, set, name] = /^(train|test)(.*)$/.exec(key) ?? [key, key, ""];
+      const [, set, name] = /^(train|val|test)(.*)$/.exec(key) ?? [key, key, ""];
       const known = LABELS[name];
       return known ? `${set} ${known.label} ${known.format(value)}` : `${key} ${value}`;
     })
@@ -20,7 +21,7 @@ export function formatMetrics(values: Record<string, number>, separator: string)
 
 /** One metric's value as formatMetrics prints it: testAcc 0.93771 -> "0.9377", testMse 511917 -> "511920". */
 export function formatMetric(key: string, value: number): string {
-  const known = LABELS[/^(?:train|test)(.*)$/.exec(key)?.[1] ?? ""];
+  const known = LABELS[/^(?:train|val|test)(.*)$/.exec(key)?.[1] ?? ""];
   return known ? known.format(value) : String(value);
 }
 

@@ -1,6 +1,6 @@
 import { totalmem } from "node:os";
 import type { DType } from "@backprop/core";
-import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
+import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, isWholeBatch, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
 import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args.js";
 
 /** The flags that choose a net, shared by train and gradcheck. */
@@ -122,8 +122,14 @@ export function architectureOf(net: Net, choice: NetChoice): Record<string, unkn
   };
 }
 
-/** The optimizer flags' names, from the registry: sgd, momentum, ... */
-export const OPTIMIZER_NAMES = OPTIMIZERS.types.map((t) => t.toLowerCase());
+const ALL_NAMES = OPTIMIZERS.names;
+const wholeBatch = (name: string): boolean => isWholeBatch(OPTIMIZERS.fromSpec({ type: name }, undefined));
+
+/** The mini-batch optimizers' flag names, from the registry: sgd, momentum, ... */
+export const OPTIMIZER_NAMES = ALL_NAMES.filter((name) => !wholeBatch(name));
+
+/** The whole-batch optimizers' names (ode, the gradient flow), which only train takes: it gives them the full batch. */
+export const FLOW_OPTIMIZER_NAMES = ALL_NAMES.filter(wholeBatch);
 
 /** Chapter 5's train_neuralnet.py trains SGD at 0.1; the other optimizers start from the book's own defaults. */
 const CLI_LR: Record<string, number> = { sgd: 0.1 };

@@ -1,23 +1,32 @@
 import { existsSync, rmSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
-import { DivergedError, MAX_COUNT, Trainer, resumeTrainer, type Evaluation } from "@backprop/layers";
+import { DivergedError, GradientFlow, MAX_COUNT, MIN_IMPROVEMENT, Trainer, resumeTrainer, type Evaluation, type FlowMethod, type FlowLinear } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
-import { UsageError, nonNegativeInt, parseFlags, positiveInt, type FlagValues } from "./args.js";
+import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber, ratio, type FlagValues } from "./args.js";
+import { parseTrainSubset } from "./train-subset.js";
 import { DATASETS, TABLE_FLAGS, dataSourceOfFlags } from "./data-flags.js";
 import { checkOutput } from "./output-paths.js";
 import { dataSource, loadRunData, type DataSource, type RunData } from "./data.js";
 import { formatMetrics, finalValues } from "./metric-format.js";
 import { HISTORY_FORMATS, writeHistory } from "./history-file.js";
 import { checkReportPaths, writeReport } from "./report-command.js";
-import { NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
+import { FLOW_OPTIMIZER_NAMES, NET_FLAGS, OPTIMIZER_NAMES, architectureOf, buildNet, buildOptimizer, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import { netSizes } from "./evaluate-command.js";
 import type { Output } from "./output.js";
 import { PENGUINS_DATASET } from "./table-data.js";
 
 const CMD = "backprop train";
 
-export const TRAIN_DEFAULTS = { hidden: 50, lr: 0.1, batchSize: 100, epochs: 20, weightInitStd: 0.01, seed: 0, sampling: "shuffle" } as const;
+export const TRAIN_DEFAULTS = { hidden: 50, lr: 0.1, batchSize: 100, epochs: 20, weightInitStd: 0.01, seed: 0, sampling: "shuffle", odeSteps: 1000, patience: 50 } as const;
+
+/** --optimizer ode's activation unless told: smooth, as Owens and Filkin's nets were. */
+const FLOW_ACTIVATION = "sigmoid";
+
+/** The ODE solver's flags, which only --optimizer ode takes. */
+const ODE_FLAGS = ["ode-method", "rtol", "atol", "jacobian", "flow-time", "gtol"];
+/** The mini-batch flags, which --optimizer ode refuses: it steps on the full batch, by the step sizes its solver picks. */
+const MINI_BATCH_FLAGS = ["lr", "decay-rate", "batch-size", "epochs", "sampling"];
 
 
 /** Where an interrupted run without --save leaves its checkpoint. */
@@ -45,6 +54,15 @@ const SPEC = {
   "test-data": { type: "string" },
   "skip-lines": { type: "string" },
   "split-seed": { type: "string" },
+  "ode-method": { type: "string" },
+  rtol: { type: "string" },
+  atol: { type: "string" },
+  jacobian: { type: "string" },
+  "flow-time": { type: "string" },
+  gtol: { type: "string" },
+  "train-subset": { type: "string" },
+  patience: { type: "string" },
+  "min-improvement": { type: "string" },
   "eval-every": { type: "string" },
   "eval-samples": { type: "string" },
   save: { type: "string" },
@@ -58,7 +76,7 @@ const SPEC = {
 } as const;
 
 // the flags that shape a run; a resumed run keeps its checkpoint's
-const RUN_FLAGS = [...Object.keys(NET_FLAGS), "optimizer", "lr", "decay-rate", "batch-size", "epochs", "iters", "sampling", "dtype", "seed", "eval-every", "eval-samples", "dataset", ...TABLE_FLAGS];
+const RUN_FLAGS = [...Object.keys(NET_FLAGS), "optimizer", ...MINI_BATCH_FLAGS, ...ODE_FLAGS, "iters", "dtype", "seed", "eval-every", "eval-samples", "train-subset", "patience", "min-improvement", "dataset", ...TABLE_FLAGS];
 
 export const TRAIN_HELP = `Usage: backprop train [flags]
 
@@ -84,6 +102,11 @@ Data:
   --test-data FILE      test rows from a second file with the same columns, instead of a split
   --skip-lines N        lines before the CSV header (default 0)
   --split-seed N        seed of the table's test split (default 0, fixed, so that runs of any --seed share it)
+  --train-subset digits=A-B,per-class=N[,validation=M]
+                        images: train on the first N training images of each digit from A to B only (labels
+                        renumbered from 0, one output per digit), hold out the next M of each (default N) as a
+                        validation set, and test on every test image of those digits; the ODE article's setup is
+                        digits=0-4,per-class=100
   Numeric columns are standardized (z-score) by the training rows' mean and deviation, text columns become one
   input per category; rows with a missing value (empty, NA, N/A, NaN, null, ?) are dropped and counted. The
   columns, categories, means and deviations are stored in the model, for evaluate and predict.
@@ -91,24 +114,41 @@ Data:
 Net:
 ${netFlagsHelp(TRAIN_DEFAULTS.hidden)}
 Run:
-  --optimizer NAME      ${OPTIMIZER_NAMES.join(", ")} (default sgd), with the book's settings
+  --optimizer NAME      ${[...OPTIMIZER_NAMES, ...FLOW_OPTIMIZER_NAMES].join(", ")} (default sgd), with the book's settings; ode: see below
   --lr X                learning rate (default ${TRAIN_DEFAULTS.lr} for sgd, else the optimizer's book default: 0.01, adam 0.001)
   --decay-rate X        RMSprop's decay rate of its mean of squared gradients (default 0.99, as the book; Keras 0.9)
   --batch-size N        mini-batch size (default ${TRAIN_DEFAULTS.batchSize})
   --epochs N            passes over the training set (default ${TRAIN_DEFAULTS.epochs})
-  --iters N             SGD steps, instead of --epochs
+  --iters N             steps, instead of --epochs
   --sampling MODE       shuffle: epochs of shuffled batches (default); replace: the book's draw with replacement
   --dtype TYPE          float64 (default) or float32 for the weights and batches; gradient checks stay float64
   --seed N              seed of the initial weights, the batches and the dropout masks (default ${TRAIN_DEFAULTS.seed})
   --eval-every N        steps between evaluations (default: one epoch); the last step is always evaluated
   --eval-samples N      evaluate on the first N samples of each set (default: all); the last evaluation uses all
+  --patience N          with a validation set: stop once N evaluations in a row have not brought the validation
+                        loss --min-improvement below the last one that did (default ${TRAIN_DEFAULTS.patience}, the ODE article's rule;
+                        0: never)
+  --min-improvement X   the plateau rule's relative improvement (default ${MIN_IMPROVEMENT}, i.e. 5%)
+
+Gradient flow (--optimizer ode): the parameters follow dθ/dt = -∇L(θ) of the full-batch loss, integrated by an
+adaptive ODE solver that picks every step: no learning rate, batch or epochs. One step is one accepted solver step,
+evaluated after each (--eval-every 1); --iters caps them (default ${TRAIN_DEFAULTS.odeSteps}). The progress lines add the flow time t,
+‖∇L‖ and the full-batch gradients computed so far. The activation defaults to ${FLOW_ACTIVATION}: the solver needs a smooth
+loss, and ReLU's kinks make the gradient jump, where the step size can fall to nothing (--activation relu to see).
+  --ode-method NAME     bdf (default: variable-order BDF/NDF, for stiff flows) or rk45 (Dormand-Prince)
+  --rtol R, --atol A    the solver's relative and absolute error tolerances (default 1e-3 and 1e-6)
+  --jacobian MODE       BDF's Newton systems: dense (finite-difference Hessian, LU), krylov (Hessian-vector
+                        products, GMRES) or auto (default: dense up to 2000 parameters)
+  --flow-time T         stop at flow time T
+  --gtol X              stop once ‖∇L‖ < X
 
 Files:
   --save PATH           write the trained model to PATH; while training, a checkpoint PATH.ckpt at each evaluation
   --resume PATH         continue from a checkpoint, with its settings and data (--data may point elsewhere)
   --history PATH        write the loss of every step and, at every evaluation, the metrics and each parameter's
                         norm |W|, gradient norm |dW| and update ratio |W new - W| / |W| (.json or .csv); .json
-                        adds each layer's activation histograms and the run (net, config, final figures, elapsedMs)
+                        adds each layer's activation histograms, the run (net, config, final figures, elapsedMs)
+                        and a flow's figures at every step
   --report FILE.html    write the run's report, one self-contained page (see backprop report --help): the loss and
                         its moving average, the metrics, each parameter's norms and update ratio, the activation
                         histograms, the evaluations side by side, the run's settings; after the model and the history,
@@ -118,9 +158,11 @@ Files:
 Output:
   --quiet               only the final line
   --json                one JSON object at the end: { config (with architecture, optimizer and data), history: { loss,
-                        evalIterations, trainAcc, testAcc } (regression: trainMae, trainMse, testMae, testMse),
-                        layers: each parameter's norms and each layer's activation histogram at every evaluation,
-                        final: the last of each, elapsedMs }
+                        evalIterations, trainAcc, testAcc } (regression: trainMae, trainMse, testMae, testMse;
+                        with a validation set valAcc and valLoss too), layers: each parameter's norms and each
+                        layer's activation histogram at every evaluation, flow (--optimizer ode): t, gradNorm, h,
+                        order and the solver's running counts at every step, stopReason (when a rule ended the
+                        run early: plateau, time or gradient), final: the last of each, elapsedMs }
   --help                this text
 
 On a terminal a progress bar shows the loss, steps per second and time left; elsewhere one line per evaluation.
@@ -128,8 +170,9 @@ Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint (PATH.
 ${DEFAULT_CHECKPOINT}), the history and the report of the run so far (with --history, --report) and says how
 to resume; resuming ends with the same weights, bit for bit, as a run never interrupted.
 
-Exit codes: 0 done; 1 training failed (the loss became NaN or infinite: training stops at once, and the last
-good checkpoint is kept); 2 bad flags or bad files; 130 interrupted.
+Exit codes: 0 done (also when a stopping rule ended the run early); 1 training failed (the loss became NaN or
+infinite, or the ODE solver's step fell to nothing: training stops at once, and the last good checkpoint is kept);
+2 bad flags or bad files; 130 interrupted.
 `;
 
 /** The run's settings as --json prints them and model files and checkpoints record them. */
@@ -162,10 +205,10 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   const { config } = trainer;
   const writeCheckpoint = (path: string): void => saveCheckpoint(trainer, path, { data, training: { config: runConfig } });
   // the history with its layer statistics and what the run was, for a report; `final` only for a finished run
-  const runRecord = (final?: Record<string, number>): Record<string, unknown> => ({ net: String(trainer.net), config: runConfig, ...(final && { final }), elapsedMs: Math.round(trainer.elapsedMs), iterations: trainer.iteration });
+  const runRecord = (final?: Record<string, number>): Record<string, unknown> => ({ net: String(trainer.net), config: runConfig, ...(final && { final }), elapsedMs: Math.round(trainer.elapsedMs), iterations: trainer.iteration, stopReason: trainer.stopReason ?? null });
   const saveHistory = (final?: Record<string, number>): string | undefined => {
     if (historyPath === undefined) return undefined;
-    return tryWrite(() => writeHistory(historyPath, trainer.history, trainer.layerHistory, runRecord(final)));
+    return tryWrite(() => writeHistory(historyPath, trainer.history, trainer.layerHistory, runRecord(final), trainer.flowHistory));
   };
   // the report, of the whole run or of the run so far, from the very objects the history file is written from
   const saveReport = async (final?: Record<string, number>): Promise<string | undefined> => {
@@ -187,7 +230,10 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     const type = trainer.net.dtype === "float64" ? "" : `, ${trainer.net.dtype}`;
     const init = (runConfig.architecture as { weightInitStd?: unknown } | undefined)?.weightInitStd;
     const initText = init === undefined ? "" : `, init ${init}`;
-    const settings = `${trainer.optimizer}, batch ${config.batchSize}, ${steps}${initText}, seed ${config.seed}${type}${from}`;
+    const plateau = config.patience !== null ? `, stop when ${config.patience} evaluations bring no ${config.minImprovement * 100}% fall of the validation loss` : "";
+    const settings = trainer.flowHistory
+      ? `${trainer.optimizer}, the full batch, at most ${config.iters} accepted steps${initText}, seed ${config.seed}${plateau}${from}`
+      : `${trainer.optimizer}, batch ${config.batchSize}, ${steps}${initText}, seed ${config.seed}${type}${plateau}${from}`;
     // images in one line as chapter 5 printed it; a table's task, rows and columns first, then the net
     if (data.source === "table") out.stdout(`${runData.describe().join("\n")}\n${trainer.net}: ${settings}\n`);
     else out.stdout(`${trainer.net} on ${runData.describe()[0]}: ${settings}\n`);
@@ -205,9 +251,12 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     }
     if (show !== "lines") return;
     const now = performance.now();
-    const line =
-      `epoch ${formatEpochs(e.epoch)}/${formatEpochs(config.iters / trainer.itersPerEpoch)}  iter ${e.iteration}/${config.iters}  loss ${e.loss.toFixed(4)}  ` +
-      `${formatMetrics(e.values, "  ")}  ${((now - lastReport) / 1000).toFixed(2)} s\n`;
+    const flow = trainer.flowHistory;
+    const where = flow
+      ? `step ${e.iteration}/${config.iters}  t ${flow.t.at(-1)?.toPrecision(4)}  loss ${e.loss.toFixed(4)}  |grad| ${flow.gradNorm.at(-1)?.toPrecision(3)}  `
+      : `epoch ${formatEpochs(e.epoch)}/${formatEpochs(config.iters / trainer.itersPerEpoch)}  iter ${e.iteration}/${config.iters}  loss ${e.loss.toFixed(4)}  `;
+    const spent = flow ? `  ${flow.evaluations.at(-1)} gradients` : "";
+    const line = `${where}${formatMetrics(e.values, "  ")}${spent}  ${((now - lastReport) / 1000).toFixed(2)} s\n`;
     lastReport = now;
     if (bar) bar.log(line);
     else out.stdout(line);
@@ -274,13 +323,27 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     throw new UsageError(`${CMD}: training finished${saved ? ` and ${saved}` : ""}, but ${failed}`);
   }
   if (show === "json") {
-    out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, layers: trainer.layerHistory, final, elapsedMs })}\n`);
+    const flow = trainer.flowHistory && { flow: trainer.flowHistory };
+    const stopped = trainer.stopReason !== undefined && { stopReason: trainer.stopReason };
+    out.stdout(`${JSON.stringify({ config: runConfig, history: trainer.history, layers: trainer.layerHistory, ...flow, ...stopped, final, elapsedMs })}\n`);
   } else {
     const saved = savePath !== undefined ? `; model saved to ${savePath}` : "";
     const report = reportPath !== undefined ? `; report written to ${reportPath}` : "";
-    out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps in ${(elapsedMs / 1000).toFixed(1)} s${saved}${report}\n`);
+    const stopped = trainer.stopReason !== undefined ? ` (${STOPS[trainer.stopReason]})` : "";
+    out.stdout(`final: ${formatMetrics(final, ", ")} after ${trainer.iteration} steps${stopped} in ${(elapsedMs / 1000).toFixed(1)} s${flowSpent(trainer)}${saved}${report}\n`);
   }
   return 0;
+}
+
+/** What ended a run early, as the final line says it. */
+const STOPS = { plateau: "stopped by the plateau rule", time: "the flow time reached", gradient: "the gradient below --gtol" } as const;
+
+/** A flow's costs for the final line: "; flow time 53.2, 1234 gradients (rejected 3, 2 Jacobians, 5 LU, 0 Krylov iterations)". */
+function flowSpent(trainer: Trainer): string {
+  const flow = trainer.flowHistory;
+  if (!flow || flow.t.length === 0) return "";
+  const last = (key: keyof typeof flow): number => flow[key].at(-1) as number;
+  return `; flow time ${last("t").toPrecision(4)}, ${last("evaluations")} full-batch gradients (${last("rejected")} steps rejected, ${last("jacobians")} Jacobians, ${last("factorizations")} LU, ${last("krylovIterations")} Krylov iterations)`;
 }
 
 /** Training failed during the run: one line, exit code 1. */
@@ -297,8 +360,15 @@ function newRun(v: FlagValues): Run {
   if (dtype !== "float64" && dtype !== "float32") throw new UsageError(`${CMD}: --dtype must be float64 or float32, got '${dtype}'`);
   const sampling = (v.sampling as string | undefined) ?? d.sampling;
   if (sampling !== "shuffle" && sampling !== "replace") throw new UsageError(`${CMD}: --sampling must be shuffle or replace, got '${sampling}'`);
-  const choice = parseNetFlags(CMD, v, d.hidden);
-  const optimizer = buildOptimizer(CMD, v.optimizer as string | undefined, v.lr as string | undefined, v["decay-rate"] as string | undefined);
+  const optimizerName = ((v.optimizer as string | undefined) ?? "sgd").toLowerCase();
+  const flow = FLOW_OPTIMIZER_NAMES.includes(optimizerName);
+  // a gradient flow needs a smooth loss: ReLU's kinks make its gradient jump, and the solver's steps stall at them
+  const choice = parseNetFlags(CMD, flow && v.activation === undefined ? { ...v, activation: FLOW_ACTIVATION } : v, d.hidden);
+  const optimizer = flow ? flowOptimizer(v) : buildOptimizer(CMD, v.optimizer as string | undefined, v.lr as string | undefined, v["decay-rate"] as string | undefined);
+  if (!flow) {
+    const odeFlag = ODE_FLAGS.find((flag) => v[flag] !== undefined);
+    if (odeFlag) throw new UsageError(`${CMD}: --${odeFlag} is the ODE solver's, but --optimizer is ${optimizerName}; give --optimizer ode`);
+  }
   const batchSize = positiveInt(CMD, "batch-size", v["batch-size"], d.batchSize);
   const epochs = positiveInt(CMD, "epochs", v.epochs, d.epochs);
   const iters = v.iters !== undefined ? positiveInt(CMD, "iters", v.iters, 1) : undefined;
@@ -306,7 +376,21 @@ function newRun(v: FlagValues): Run {
   const evalEvery = v["eval-every"] !== undefined ? positiveInt(CMD, "eval-every", v["eval-every"], 1) : undefined;
   const evalSamples = v["eval-samples"] !== undefined ? positiveInt(CMD, "eval-samples", v["eval-samples"], 1) : null;
 
-  const data = loadRunData(dataSourceOfFlags(CMD, v));
+  const source = dataSourceOfFlags(CMD, v);
+  if (v["train-subset"] !== undefined) {
+    if (source.source === "table") throw new UsageError(`${CMD}: --train-subset picks digits of images, but the data is a table`);
+    source.subset = parseTrainSubset(CMD, v["train-subset"] as string);
+  }
+  const data = loadRunData(source);
+  const patienceFlag = v.patience !== undefined ? nonNegativeInt(CMD, "patience", v.patience, 0) : undefined;
+  if (!data.validation && (patienceFlag ?? 0) > 0) throw new UsageError(`${CMD}: --patience watches the validation loss, but the run has no validation set (give --train-subset)`);
+  if (!data.validation && v["min-improvement"] !== undefined) throw new UsageError(`${CMD}: --min-improvement is the plateau rule's, but the run has no validation set (give --train-subset)`);
+  const patience = data.validation ? (patienceFlag ?? d.patience) || null : null;
+  const minImprovement = ratio(CMD, "min-improvement", v["min-improvement"]) ?? MIN_IMPROVEMENT;
+  if (flow) {
+    const iters = v.iters !== undefined ? positiveInt(CMD, "iters", v.iters, 1) : d.odeSteps;
+    return flowRun(optimizer as GradientFlow, data, choice, { iters, seed, evalEvery: evalEvery ?? 1, evalSamples, patience, minImprovement, dtype });
+  }
   if (batchSize > data.train.length) {
     throw new UsageError(`${CMD}: --batch-size must be at most the ${data.train.length} training samples, got ${batchSize}`);
   }
@@ -316,8 +400,8 @@ function newRun(v: FlagValues): Run {
   }
   checkNetSize(CMD, choice, data.inputSize, data.outputSize, dtype);
   const net = buildNet(choice, data.inputSize, data.outputSize, seed, dtype, data.lastLayer());
-  const schedule = { batchSize, iters: iters ?? epochs * itersPerEpoch, sampling, evalEvery: evalEvery ?? itersPerEpoch, evalSamples, seed } as const;
-  const trainer = new Trainer(net, optimizer, data.train, data.test, { ...schedule, metrics: data.metrics });
+  const schedule = { batchSize, iters: iters ?? epochs * itersPerEpoch, sampling, evalEvery: evalEvery ?? itersPerEpoch, evalSamples, seed, patience, minImprovement } as const;
+  const trainer = new Trainer(net, optimizer, data.train, data.test, { ...schedule, metrics: data.metrics, validation: data.validation });
   const runConfig: RunConfig = {
     hidden: choice.hidden,
     lr: optimizer.spec().lr,
@@ -330,6 +414,56 @@ function newRun(v: FlagValues): Run {
     inputSize: data.inputSize,
     outputSize: data.outputSize,
     trainSize: data.train.length,
+    ...(data.validation && { validationSize: data.validation.length }),
+    testSize: data.test.length,
+    architecture: architectureOf(net, choice),
+    optimizer: optimizer.spec(),
+  };
+  return { trainer, data, runConfig };
+}
+
+/** --optimizer ode and its solver's flags; the mini-batch flags are refused, naming why. */
+function flowOptimizer(v: FlagValues): GradientFlow {
+  const batchFlag = MINI_BATCH_FLAGS.find((flag) => v[flag] !== undefined);
+  if (batchFlag) {
+    const instead = batchFlag === "epochs" ? "; give --iters for the most accepted steps" : "";
+    throw new UsageError(`${CMD}: --${batchFlag} is a mini-batch optimizer's, but --optimizer ode follows the full-batch gradient flow with the steps its solver picks${instead}`);
+  }
+  const method = (v["ode-method"] as string | undefined) ?? "bdf";
+  if (method !== "bdf" && method !== "rk45") throw new UsageError(`${CMD}: --ode-method must be bdf or rk45, got '${method}'`);
+  const linear = (v.jacobian as string | undefined) ?? "auto";
+  if (linear !== "dense" && linear !== "krylov" && linear !== "auto") throw new UsageError(`${CMD}: --jacobian must be dense, krylov or auto, got '${linear}'`);
+  if (method === "rk45" && v.jacobian !== undefined) throw new UsageError(`${CMD}: --jacobian is BDF's, but --ode-method is rk45, which uses no Jacobian`);
+  const number = (flag: string): number | null => (v[flag] !== undefined ? positiveNumber(CMD, flag, v[flag], 0) : null);
+  return new GradientFlow({ method: method as FlowMethod, linear: linear as FlowLinear, rtol: number("rtol") ?? undefined, atol: number("atol") ?? undefined, flowTime: number("flow-time"), gtol: number("gtol") });
+}
+
+/** A gradient flow's run: the full batch at every step, at most `iters` accepted steps. */
+function flowRun(
+  optimizer: GradientFlow,
+  data: RunData,
+  choice: ReturnType<typeof parseNetFlags>,
+  schedule: { iters: number; seed: number; evalEvery: number; evalSamples: number | null; patience: number | null; minImprovement: number; dtype: "float64" | "float32" },
+): Run {
+  const { dtype, ...config } = schedule;
+  if (dtype !== "float64") throw new UsageError(`${CMD}: --optimizer ode needs --dtype float64: its solver's error control reads differences of gradients`);
+  if (choice.dropout !== null) throw new UsageError(`${CMD}: --optimizer ode cannot follow a net with --dropout: a new mask at every gradient makes the full-batch loss no function of the weights`);
+  checkNetSize(CMD, choice, data.inputSize, data.outputSize, dtype);
+  const net = buildNet(choice, data.inputSize, data.outputSize, config.seed, dtype, data.lastLayer());
+  const trainer = new Trainer(net, optimizer, data.train, data.test, { ...config, batchSize: data.train.length, sampling: "shuffle", metrics: data.metrics, validation: data.validation });
+  const runConfig: RunConfig = {
+    hidden: choice.hidden,
+    ...config,
+    batchSize: data.train.length,
+    weightInitStd: choice.weightInitStd,
+    dtype,
+    epochs: config.iters,
+    data: data.source,
+    task: data.task,
+    inputSize: data.inputSize,
+    outputSize: data.outputSize,
+    trainSize: data.train.length,
+    ...(data.validation && { validationSize: data.validation.length }),
     testSize: data.test.length,
     architecture: architectureOf(net, choice),
     optimizer: optimizer.spec(),
@@ -353,7 +487,7 @@ function resumeRun(v: FlagValues): Run {
   }
   const note = v.data !== undefined && recordedData.source === "idx" ? `${CMD}: resuming on ${resolve(v.data as string)} instead of the recorded ${recordedData.dir}: its images have the same size and classes\n` : undefined;
   try {
-    const trainer = resumeTrainer(checkpoint, data.train, data.test);
+    const trainer = resumeTrainer(checkpoint, data.train, data.test, data.validation);
     const runConfig: RunConfig = { ...recorded, data: data.source, epochs: trainer.config.iters / trainer.itersPerEpoch, optimizer: checkpoint.optimizer.spec() };
     return { trainer, data, runConfig, note };
   } catch (error) {

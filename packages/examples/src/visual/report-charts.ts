@@ -25,13 +25,14 @@ const LAYER_PALETTE = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#
 const PARAM_LINE: Record<string, "solid" | "dashed" | "dotted"> = { W: "solid", b: "dashed", gamma: "dotted", beta: "dotted" };
 
 /** The series of the train set and of the test set, in every metric chart. */
-const SET_COLORS = { train: "#2563eb", test: "#ea580c" } as const;
+const SET_COLORS = { train: "#2563eb", val: "#16a34a", test: "#ea580c" } as const;
 
 /** How a metric is named in the report: accuracy, or a regression's errors. */
 const METRIC_NAMES: Record<string, { short: string; long: string; lowerIsBetter: boolean }> = {
   Acc: { short: "acc", long: "accuracy", lowerIsBetter: false },
   Mae: { short: "MAE", long: "mean absolute error", lowerIsBetter: true },
   Mse: { short: "MSE", long: "mean squared error", lowerIsBetter: true },
+  Loss: { short: "loss", long: "validation loss", lowerIsBetter: true },
 };
 
 /** The exponential moving average of the loss: loss (T) -> smoothed (T), s_1 = L_1, s_t = β·s_(t-1) + (1 - β)·L_t. */
@@ -83,7 +84,7 @@ export function evaluationRows(history: TrainingHistory, axis: ReportAxis): Eval
 
 /** A metric key's parts and names: testAcc -> { set: "test", metric: "Acc", label: "test acc" }. */
 export function metricLabel(key: string): { set: string; metric: string; label: string; lowerIsBetter: boolean } {
-  const [, set, metric] = /^(train|test)(.+)$/.exec(key) ?? ["", "", key];
+  const [, set, metric] = /^(train|val|test)(.+)$/.exec(key) ?? ["", "", key];
   const names = METRIC_NAMES[metric];
   return { set, metric, label: `${set} ${names?.short ?? metric}`.trim(), lowerIsBetter: names?.lowerIsBetter ?? false };
 }
@@ -182,7 +183,7 @@ function metricCharts(history: TrainingHistory, axis: ReportAxis, run: Record<st
   return [...groups].map(([metric, keys]) => {
     const names = METRIC_NAMES[metric];
     const title = names ? names.long[0].toUpperCase() + names.long.slice(1) : metric;
-    const of = metric === "Acc" ? "the share of samples classified correctly" : `in the units of ${target ?? "the target"}${metric === "Mse" ? ", squared" : ""}${names?.lowerIsBetter ? "; lower is better" : ""}`;
+    const of = metric === "Acc" ? "the share of samples classified correctly" : metric === "Loss" ? "the last layer's mean loss on the validation set, without weight decay; lower is better" : `in the units of ${target ?? "the target"}${metric === "Mse" ? ", squared" : ""}${names?.lowerIsBetter ? "; lower is better" : ""}`;
     const subtitle = [`at each of the ${history.evalIterations.length} evaluations, ${of}`];
     return frame(`metric-${metric.toLowerCase()}`, title, subtitle, width, 320, {
       xAxis: xAxis(axis, history.loss.length),
