@@ -171,9 +171,10 @@ export class Bdf implements OdeIntegrator {
       }
       const safety = (0.9 * (2 * NEWTON_MAXITER + 1)) / (2 * NEWTON_MAXITER + newton.iterations);
       const errorNorm = this.norm(this.d, ERROR_CONST[order]);
-      if (errorNorm > 1) {
+      // a NaN error (f overflowed within the step) is a failed error test, the step cut by the most
+      if (!(errorNorm <= 1)) {
         counts.rejected++;
-        const factor = Math.max(MIN_FACTOR, safety * errorNorm ** (-1 / (order + 1)));
+        const factor = Number.isNaN(errorNorm) ? MIN_FACTOR : Math.max(MIN_FACTOR, safety * errorNorm ** (-1 / (order + 1)));
         h *= factor;
         this.rescale(factor);
         continue;

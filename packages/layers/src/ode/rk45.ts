@@ -109,7 +109,8 @@ export class Rk45 implements OdeIntegrator {
         return;
       }
       this.counts.rejected++;
-      h *= Math.max(MIN_FACTOR, SAFETY * errorNorm ** ERROR_EXPONENT);
+      // a NaN error (f overflowed at a stage) fails the test too, and cuts the step by the most: Math.max(0.2, NaN) is NaN
+      h *= Number.isNaN(errorNorm) ? MIN_FACTOR : Math.max(MIN_FACTOR, SAFETY * errorNorm ** ERROR_EXPONENT);
       rejected = true;
     }
   }

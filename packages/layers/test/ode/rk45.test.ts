@@ -63,3 +63,18 @@ describe("Rk45", () => {
     expect(() => rk.restore({ ...state, method: "bdf" } as never)).toThrow(/^Rk45\.restore: method must be "rk45", got "bdf"$/);
   });
 });
+
+describe("a step on which f overflows", () => {
+  // y' = -y, but f is NaN wherever |y| > 1.5, as a gradient that overflows: a first step of 5 lands there
+  const overflowing = { n: 1, f: (_t: number, y: Float64Array, out: Float64Array) => void (out[0] = Math.abs(y[0]) > 1.5 ? Number.NaN : -y[0]) };
+
+  test.each(["Rk45", "Bdf"] as const)("%s rejects it, cuts the step and goes on to the solution", async (name) => {
+    const { Bdf } = await import("../../src/index.js");
+    const make = name === "Rk45" ? Rk45 : Bdf;
+    const ode = run(new make(overflowing, 0, Float64Array.of(1), { rtol: 1e-6, atol: 1e-9, tEnd: 5, firstStep: 5 }), 5);
+    expect(ode.t).toBe(5);
+    expect(ode.counts.rejected).toBeGreaterThanOrEqual(1);
+    // BDF's global error on y' = -y is about 10 tolerances without the overflow too (scipy's as well)
+    expect(errorInTolerances(ode.y, [Math.exp(-5)], 1e-9, 1e-6)).toBeLessThan(20);
+  });
+});
