@@ -6,6 +6,8 @@ import { batchNormDemo } from "./demo-batch-norm.js";
 import { hyperparameterSearchDemo } from "./demo-hyperparameter-search.js";
 import { optimizerCompareMnistDemo } from "./demo-optimizer-compare-mnist.js";
 import { optimizerCompareNaiveDemo } from "./demo-optimizer-compare-naive.js";
+import { odeMnistDemo } from "./demo-ode-mnist.js";
+import { optimizerRaceDemo } from "./demo-optimizer-race.js";
 import { overfitDropoutDemo } from "./demo-overfit-dropout.js";
 import { overfitWeightDecayDemo } from "./demo-overfit-weight-decay.js";
 import { weightInitCompareDemo } from "./demo-weight-init-compare.js";
@@ -77,12 +79,14 @@ export const DEMOS: Demo[] = [
   buyAppleDemo,
   buyAppleOrangeDemo,
   optimizerCompareNaiveDemo,
+  optimizerRaceDemo,
   optimizerCompareMnistDemo,
   weightInitCompareDemo,
   batchNormDemo,
   overfitWeightDecayDemo,
   overfitDropoutDemo,
   hyperparameterSearchDemo,
+  odeMnistDemo,
 ];
 
 function help(): string {
