@@ -214,7 +214,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   const saveReport = async (final?: Record<string, number>): Promise<string | undefined> => {
     if (reportPath === undefined && reportPng === undefined) return undefined;
     try {
-      await writeReport({ history: trainer.history, layers: trainer.layerHistory, run: runRecord(final) }, { format: "run" }, reportPath, reportPng);
+      await writeReport({ history: trainer.history, layers: trainer.layerHistory, run: runRecord(final), ...(trainer.flowHistory && { flow: trainer.flowHistory }) }, { format: "run" }, reportPath, reportPng);
       return undefined;
     } catch (error) {
       return (error as Error).message.replace(/^writeFileAtomic: /, "");

@@ -1,7 +1,7 @@
 // The charts of a training report, every one drawn from the run's history as its history file holds it: the loss of
 // every step and its smoothed curve, the metrics at each evaluation, each parameter's norms and update ratio, each
 // layer's activations at the first and the last evaluation (as the book's section 6.2 draws them), and the evaluations side by side.
-import type { ActivationHistogram, LayerHistory, ParamHistory, TrainingHistory } from "@backprop/layers";
+import type { ActivationHistogram, FlowHistory, LayerHistory, ParamHistory, TrainingHistory } from "@backprop/layers";
 import type { HistoryFile } from "../history-file.js";
 import { metricKeys } from "../metric-format.js";
 import type { PageChart } from "./charts.js";
@@ -49,11 +49,15 @@ export interface ReportAxis {
   stepsPerEpoch: number | null;
 }
 
-/** The x axis of a history whose run record is `run`: steps per epoch = ceil(trainSize / batchSize), as the trainer's. */
+/**
+ * The x axis of a history whose run record is `run`: steps per epoch = ceil(trainSize / batchSize), as the trainer's;
+ * a gradient flow's accepted steps, each on the full batch, are counted as steps.
+ */
 export function reportAxis(run: Record<string, unknown> | undefined): ReportAxis {
   const config = run?.config as Record<string, unknown> | undefined;
-  const { trainSize, batchSize } = config ?? {};
-  if (typeof trainSize === "number" && typeof batchSize === "number" && trainSize > 0 && batchSize > 0) {
+  const { trainSize, batchSize, optimizer } = config ?? {};
+  const flow = (optimizer as { type?: unknown } | undefined)?.type === "GradientFlow";
+  if (!flow && typeof trainSize === "number" && typeof batchSize === "number" && trainSize > 0 && batchSize > 0) {
     return { unit: "epoch", stepsPerEpoch: Math.ceil(trainSize / batchSize) };
   }
   return { unit: "step", stepsPerEpoch: null };
@@ -95,9 +99,10 @@ export function metricLabel(key: string): { set: string; metric: string; label: 
  * has histograms); evaluations, the parallel plot.
  */
 export function reportCharts(file: HistoryFile): PageChart[] {
-  const { history, layers, run } = file;
+  const { history, layers, run, flow } = file;
   const axis = reportAxis(run);
-  const charts = [lossChart(history, axis, LOSS_SMOOTHING), ...metricCharts(history, axis, run)];
+  const charts = [lossChart(history, axis, LOSS_SMOOTHING, flow !== undefined), ...metricCharts(history, axis, run)];
+  if (flow && flow.t.length > 0) charts.push(...flowCharts(flow, axis));
   if (layers && Object.keys(layers.params).length > 0 && layers.evalIterations.length > 0) charts.push(...paramCharts(layers, axis, history.loss.length));
   if (layers && layers.evalIterations.length > 0) {
     for (const [name, histograms] of Object.entries(layers.activations)) {
@@ -155,7 +160,7 @@ function yAxis(name: string, extra: Record<string, unknown> = {}): Record<string
   return { type: "value", name, nameLocation: "middle", nameGap: 50, nameTextStyle: { fontSize: 12, color: "#374151" }, scale: true, ...extra };
 }
 
-function lossChart(history: TrainingHistory, axis: ReportAxis, factor: number): PageChart {
+function lossChart(history: TrainingHistory, axis: ReportAxis, factor: number, flow: boolean): PageChart {
   const { loss } = history;
   const smoothed = smoothLoss(loss, factor);
   const at = (values: number[]): number[][] => values.map((v, i) => [axisValue(axis, i + 1), v]);
@@ -165,7 +170,7 @@ function lossChart(history: TrainingHistory, axis: ReportAxis, factor: number): 
     xAxis: xAxis(axis, loss.length),
     yAxis: yAxis("loss"),
     series: [
-      { name: "loss of the step's mini-batch", type: "line", data: at(loss), showSymbol: false, lineStyle: { width: 1, color: "#93c5fd" }, itemStyle: { color: "#93c5fd" }, sampling: "lttb" },
+      { name: flow ? "the full-batch loss where the step ended" : "loss of the step's mini-batch", type: "line", data: at(loss), showSymbol: false, lineStyle: { width: 1, color: "#93c5fd" }, itemStyle: { color: "#93c5fd" }, sampling: "lttb" },
       { name: `smoothed (EMA, β = ${factor})`, type: "line", data: at(smoothed), showSymbol: false, lineStyle: { width: 2.5, color: COLORS.param }, itemStyle: { color: COLORS.param } },
     ],
   });
@@ -264,6 +269,42 @@ function paramCharts(layers: LayerHistory, axis: ReportAxis, lastStep: number): 
       FULL,
       true,
     ),
+  ];
+}
+
+/**
+ * A gradient flow's two charts, at every accepted step on log axes: how far it got (the flow time t, the next step
+ * size h, ‖∇L‖), and what it spent so far (full-batch gradients, Krylov iterations, rejected steps, Jacobians, LU).
+ */
+function flowCharts(flow: FlowHistory, axis: ReportAxis): PageChart[] {
+  const steps = flow.t.length;
+  const line = (name: string, values: number[], color: string, type: "solid" | "dashed" | "dotted" = "solid"): Record<string, unknown> => ({
+    name,
+    type: "line",
+    // a log axis has no place for 0: a gap in the line
+    data: values.map((v, i) => [axisValue(axis, i + 1), v > 0 ? v : null]),
+    showSymbol: false,
+    lineStyle: { width: 2, color, type },
+    itemStyle: { color },
+  });
+  const logAxis = (name: string): Record<string, unknown> => yAxis(`${name} (log scale)`, { type: "log", logBase: 10, scale: false, nameGap: 56 });
+  return [
+    frame("flow-time", "The flow: time, step size and gradient", ["at each accepted step of the solver: its flow time t, the step size h it takes next, and ‖∇L‖ of the full-batch loss", "a stiff solver's h grows by orders of magnitude once the fast modes have died out"], HALF, 340, {
+      xAxis: xAxis(axis, steps),
+      yAxis: logAxis("t, h, ‖∇L‖"),
+      series: [line("flow time t", flow.t, COLORS.param), line("step size h", flow.h, COLORS.forward, "dashed"), line("‖∇L‖", flow.gradNorm, COLORS.backward)],
+    }),
+    frame("flow-cost", "What the solver spent", ["running totals at each accepted step: full-batch gradients computed (every Jacobian column and", "Hessian-vector product included), GMRES iterations, rejected steps, Jacobians and LU factorizations"], HALF, 340, {
+      xAxis: xAxis(axis, steps),
+      yAxis: logAxis("count"),
+      series: [
+        line("full-batch gradients", flow.evaluations, COLORS.param),
+        line("Krylov iterations", flow.krylovIterations, COLORS.forward, "dashed"),
+        line("rejected steps", flow.rejected, COLORS.backward, "dotted"),
+        line("Jacobians", flow.jacobians, "#059669", "dotted"),
+        line("LU factorizations", flow.factorizations, "#7c3aed", "dotted"),
+      ],
+    }),
   ];
 }
 

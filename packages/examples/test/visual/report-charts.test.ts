@@ -56,6 +56,8 @@ describe("the report's axis and evaluations", () => {
     // 275 rows in batches of 100: the last batch of an epoch is smaller, 3 steps
     expect(reportAxis({ config: { trainSize: 275, batchSize: 100 } })).toEqual({ unit: "epoch", stepsPerEpoch: 3 });
     expect(reportAxis(undefined)).toEqual({ unit: "step", stepsPerEpoch: null });
+    // a gradient flow takes the whole batch at each of its steps: steps, not epochs of one step
+    expect(reportAxis({ config: { trainSize: 500, batchSize: 500, optimizer: { type: "GradientFlow" } } })).toEqual({ unit: "step", stepsPerEpoch: null });
   });
 
   it("gives each evaluation the mean loss of the steps since the previous one", () => {
@@ -231,5 +233,41 @@ describe("roundExtent", () => {
     expect(roundExtent(2)).toEqual({ max: 2, interval: 0.4 });
     expect(roundExtent(13.4375)).toEqual({ max: 15, interval: 2.5 });
     expect(roundExtent(7)).toEqual({ max: 8, interval: 2 });
+  });
+});
+
+describe("a gradient flow's report", () => {
+  const flow = {
+    t: [0.01, 0.1, 10],
+    gradNorm: [1, 0.5, 0.01],
+    h: [0.09, 9, 90],
+    order: [1, 2, 3],
+    evaluations: [7, 12, 15],
+    rejected: [0, 0, 1],
+    jacobians: [1, 1, 2],
+    factorizations: [1, 2, 2],
+    newtonIterations: [2, 4, 6],
+    krylovIterations: [0, 0, 0],
+  };
+  const history: TrainingHistory = { loss: [1.6, 1.2, 0.3], evalIterations: [1, 2, 3], trainAcc: [0.2, 0.5, 0.9], testAcc: [0.2, 0.4, 0.8] };
+  const charts = reportCharts({ history, run: { config: { trainSize: 500, batchSize: 500, optimizer: { type: "GradientFlow" } } }, flow });
+
+  it("adds the flow's time and costs after the metrics, each value at its step, a 0 a gap on the log axis", () => {
+    expect(charts.map((c) => c.id)).toEqual(["loss", "metric-acc", "flow-time", "flow-cost", "evaluations"]);
+    const [t, h, grad] = series(byId(charts, "flow-time"));
+    expect(xs(t)).toEqual([1, 2, 3]);
+    expect([ys(t), ys(h), ys(grad)]).toEqual([flow.t, flow.h, flow.gradNorm]);
+    const cost = series(byId(charts, "flow-cost"));
+    expect(cost.map((s) => s.name)).toEqual(["full-batch gradients", "Krylov iterations", "rejected steps", "Jacobians", "LU factorizations"]);
+    expect(ys(cost[0])).toEqual([7, 12, 15]);
+    expect(ys(cost[1])).toEqual([null, null, null]);
+    expect(ys(cost[2])).toEqual([null, null, 1]);
+    expect(series(byId(charts, "loss"))[0].name).toBe("the full-batch loss where the step ended");
+  });
+
+  it("renders to SVG", () => {
+    const svg = chartSvg(byId(charts, "flow-cost"));
+    expect(svg).toMatch(/^<svg[^>]*>/);
+    expect(svg).toContain("What the solver spent");
   });
 });
