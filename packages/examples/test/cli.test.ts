@@ -14,10 +14,10 @@ describe("backprop CLI", () => {
   it("lists every flag it accepts in each command's --help", async () => {
     const flags = {
       train: [
-        "--dataset", "--data", "--target", "--features", "--task", "--categorical", "--test-fraction", "--test-data", "--skip-lines", "--split-seed",
+        "--dataset", "--data", "--target", "--features", "--task", "--categorical", "--test-fraction", "--test-data", "--skip-lines", "--split-seed", "--train-subset",
         "--hidden", "--activation", "--weight-init-std", "--weight-decay", "--dropout", "--batch-norm",
         "--optimizer", "--lr", "--decay-rate", "--batch-size", "--epochs", "--iters", "--sampling", "--dtype", "--seed",
-        "--eval-every", "--eval-samples", "--save", "--resume", "--history", "--report", "--report-png", "--quiet", "--json", "--help",
+        "--eval-every", "--eval-samples", "--patience", "--min-improvement", "--ode-method", "--rtol", "--atol", "--jacobian", "--flow-time", "--gtol", "--save", "--resume", "--history", "--report", "--report-png", "--quiet", "--json", "--help",
       ],
       evaluate: ["--model", "--data", "--skip-lines", "--json", "--help"],
       predict: ["--model", "--data", "--out", "--skip-lines", "--help"],
