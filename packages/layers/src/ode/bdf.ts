@@ -88,7 +88,8 @@ export class Bdf implements OdeIntegrator {
   private readonly r: Float64Array;
   private readonly dy: Float64Array;
 
-  constructor(system: OdeSystem, t0: number, y0: Float64Array, options: BdfOptions = {}) {
+  /** From (t0, y0), or, given `restored` (a state() of a Bdf of these options), from there: then nothing is evaluated. */
+  constructor(system: OdeSystem, t0: number, y0: Float64Array, options: BdfOptions = {}, restored?: State) {
     const { rtol, atol, firstStep, maxStep, tEnd } = checkOptions("Bdf", t0, y0, options);
     if (system.n !== y0.length) throw new RangeError(`Bdf: y0 must have length system.n = ${system.n}, got ${y0.length}`);
     const n = (this.n = system.n);
@@ -103,10 +104,16 @@ export class Bdf implements OdeIntegrator {
     [this.yPredict, this.fPredict, this.psi, this.yNew, this.d, this.fy, this.r, this.dy] = Array.from({ length: 8 }, () => new Float64Array(n));
     this.#t = t0;
     this.#y = y0.slice();
+    this.#h = 0;
+    this.D = new Float64Array((MAX_ORDER + 3) * n);
+    // a resumed run takes f, the first step and the Jacobian from its state: n gradients a dense Jacobian would cost
+    if (restored !== undefined) {
+      this.restore(restored);
+      return;
+    }
     const f0 = new Float64Array(n);
     this.evaluate(t0, this.#y, f0);
     this.#h = firstStep ?? selectInitialStep(this.evaluate, t0, this.#y, f0, 1, { rtol, atol, tEnd, maxStep });
-    this.D = new Float64Array((MAX_ORDER + 3) * n);
     this.D.set(y0);
     for (let i = 0; i < n; i++) this.D[n + i] = f0[i] * this.#h;
     this.solver.setJacobian(t0, this.#y, f0);

@@ -43,7 +43,8 @@ export class Rk45 implements OdeIntegrator {
   private readonly K: Float64Array[];
   private readonly yStage: Float64Array;
 
-  constructor(system: OdeSystem, t0: number, y0: Float64Array, options: OdeOptions = {}) {
+  /** From (t0, y0), or, given `restored` (a state() of an Rk45), from there: then nothing is evaluated. */
+  constructor(system: OdeSystem, t0: number, y0: Float64Array, options: OdeOptions = {}, restored?: State) {
     const { rtol, atol, firstStep, maxStep, tEnd } = checkOptions("Rk45", t0, y0, options);
     if (system.n !== y0.length) throw new RangeError(`Rk45: y0 must have length system.n = ${system.n}, got ${y0.length}`);
     this.n = system.n;
@@ -55,10 +56,15 @@ export class Rk45 implements OdeIntegrator {
     this.#t = t0;
     this.#y = y0.slice();
     this.#f = new Float64Array(this.n);
-    this.evaluate(t0, this.#y, this.#f);
-    this.#h = firstStep ?? selectInitialStep(this.evaluate, t0, this.#y, this.#f, 4, { rtol, atol, tEnd, maxStep });
+    this.#h = 0;
     this.K = Array.from({ length: 7 }, () => new Float64Array(this.n));
     this.yStage = new Float64Array(this.n);
+    if (restored !== undefined) {
+      this.restore(restored);
+      return;
+    }
+    this.evaluate(t0, this.#y, this.#f);
+    this.#h = firstStep ?? selectInitialStep(this.evaluate, t0, this.#y, this.#f, 4, { rtol, atol, tEnd, maxStep });
   }
 
   get t(): number {

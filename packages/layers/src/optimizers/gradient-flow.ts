@@ -120,10 +120,10 @@ export class GradientFlow implements WholeBatchOptimizer {
     };
     const y0 = flattenParams(objective.net.params).contiguousData() as Float64Array;
     const options = { rtol: this.rtol, atol: this.atol, ...(this.flowTime !== null && { tEnd: this.flowTime }) };
-    const integrator = this.method === "bdf" ? new Bdf(system, 0, y0, { ...options, linear: this.linear }) : new Rk45(system, 0, y0, options);
-    if (this.saved !== null) integrator.restore(this.saved);
+    // a restored flow continues from its state, evaluating nothing
+    const saved = this.saved ?? undefined;
     this.saved = null;
-    return integrator;
+    return this.method === "bdf" ? new Bdf(system, 0, y0, { ...options, linear: this.linear }, saved) : new Rk45(system, 0, y0, options, saved);
   }
 
   /** { integrator: the solver's state (see Bdf.state, Rk45.state), or null before the first step }. */

@@ -95,6 +95,12 @@ describe("Bdf state/restore", () => {
     const b = new Bdf(robertson, 0, Float64Array.of(1, 0, 0), options);
     b.restore(snapshot);
     expect(after(b)).toEqual(expected);
+    // built from the snapshot, it evaluates nothing until it steps (a dense Jacobian would cost n calls)
+    let calls = 0;
+    const counting = { n: 3, f: (t: number, y: Float64Array, out: Float64Array) => (calls++, robertson.f(t, y, out)) };
+    const c = new Bdf(counting, 0, Float64Array.of(1, 0, 0), options, snapshot);
+    expect(calls).toBe(0);
+    expect(after(c)).toEqual(expected);
   });
 
   test("a bad state is refused with the field named, and nothing changes", () => {

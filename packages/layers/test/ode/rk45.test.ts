@@ -51,6 +51,12 @@ describe("Rk45", () => {
     const b = new Rk45(oscillator, 0, Float64Array.of(1, 0), { rtol: 1e-6, tEnd: 20 });
     b.restore(snapshot);
     expect(after(b)).toEqual(expected);
+    // built from the snapshot, it evaluates nothing until it steps
+    let calls = 0;
+    const counting = { n: 2, f: (t: number, y: Float64Array, out: Float64Array) => (calls++, oscillator.f(t, y, out)) };
+    const c = new Rk45(counting, 0, Float64Array.of(1, 0), { rtol: 1e-6, tEnd: 20 }, snapshot);
+    expect(calls).toBe(0);
+    expect(after(c)).toEqual(expected);
   });
 
   test("bad options and a bad state are refused, naming them", () => {

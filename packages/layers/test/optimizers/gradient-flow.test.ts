@@ -121,6 +121,10 @@ describe("GradientFlow", () => {
     for (const name of Object.keys(straight.net.params)) expect(bitsOf(resumed.net.params[name])).toEqual(bitsOf(straight.net.params[name]));
     expect(resumed.flowHistory!.t).toEqual(straight.flowHistory!.t);
     expect(resumed.history.loss).toEqual(straight.history.loss);
+    // the resumed run computes the gradient at its first point once more (a fresh objective has none kept), and
+    // nothing else: its solver is built from the checkpoint, Jacobian and all
+    const straightCounts = straight.flowHistory!.evaluations;
+    expect(resumed.flowHistory!.evaluations).toEqual([...straightCounts.slice(0, 8), ...straightCounts.slice(8).map((n) => n + 1)]);
   });
 
   test("non-finite initial weights stop the run before any update, naming them", async () => {
