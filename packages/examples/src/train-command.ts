@@ -405,13 +405,19 @@ function newRun(v: FlagValues): Run {
   const net = buildNet(choice, data.inputSize, data.outputSize, seed, dtype, data.lastLayer());
   const schedule = { batchSize, iters: iters ?? epochs * itersPerEpoch, sampling, evalEvery: evalEvery ?? itersPerEpoch, evalSamples, seed, patience, minImprovement } as const;
   const trainer = new Trainer(net, optimizer, data.train, data.test, { ...schedule, metrics: data.metrics, validation: data.validation });
-  const runConfig: RunConfig = {
+  return { trainer, data, runConfig: runConfigOf(trainer, choice, data, { lr: optimizer.spec().lr, ...schedule, dtype, epochs: schedule.iters / itersPerEpoch }) };
+}
+
+/** The run's settings as --json prints them: `settings` (the schedule, dtype, epochs), then the net, data and optimizer. */
+function runConfigOf(trainer: Trainer, choice: ReturnType<typeof parseNetFlags>, data: RunData, settings: Record<string, unknown> & { epochs: number }): RunConfig {
+  const { lr, dtype, epochs, ...schedule } = settings;
+  return {
     hidden: choice.hidden,
-    lr: optimizer.spec().lr,
+    ...(lr !== undefined && { lr }),
     ...schedule,
     weightInitStd: choice.weightInitStd,
     dtype,
-    epochs: schedule.iters / itersPerEpoch,
+    epochs,
     data: data.source,
     task: data.task,
     inputSize: data.inputSize,
@@ -419,10 +425,9 @@ function newRun(v: FlagValues): Run {
     trainSize: data.train.length,
     ...(data.validation && { validationSize: data.validation.length }),
     testSize: data.test.length,
-    architecture: architectureOf(net, choice),
-    optimizer: optimizer.spec(),
+    architecture: architectureOf(trainer.net, choice),
+    optimizer: trainer.optimizer.spec(),
   };
-  return { trainer, data, runConfig };
 }
 
 /** --optimizer ode and its solver's flags; the mini-batch flags are refused, naming why. */
@@ -454,24 +459,8 @@ function flowRun(
   checkNetSize(CMD, choice, data.inputSize, data.outputSize, dtype);
   const net = buildNet(choice, data.inputSize, data.outputSize, config.seed, dtype, data.lastLayer());
   const trainer = new Trainer(net, optimizer, data.train, data.test, { ...config, batchSize: data.train.length, sampling: "shuffle", metrics: data.metrics, validation: data.validation });
-  const runConfig: RunConfig = {
-    hidden: choice.hidden,
-    ...config,
-    batchSize: data.train.length,
-    weightInitStd: choice.weightInitStd,
-    dtype,
-    epochs: config.iters,
-    data: data.source,
-    task: data.task,
-    inputSize: data.inputSize,
-    outputSize: data.outputSize,
-    trainSize: data.train.length,
-    ...(data.validation && { validationSize: data.validation.length }),
-    testSize: data.test.length,
-    architecture: architectureOf(net, choice),
-    optimizer: optimizer.spec(),
-  };
-  return { trainer, data, runConfig };
+  // each accepted step sees the whole training set once: as many epochs as steps
+  return { trainer, data, runConfig: runConfigOf(trainer, choice, data, { ...config, batchSize: data.train.length, dtype, epochs: config.iters }) };
 }
 
 function resumeRun(v: FlagValues): Run {
