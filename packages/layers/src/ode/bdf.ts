@@ -1,7 +1,10 @@
 import type { State } from "../training/state.js";
 import { DenseNewton, KrylovNewton, type NewtonSolver } from "./newton-solvers.js";
 import { StateReader, tensorOf } from "./ode-state.js";
-import { EPS, OdeError, checkOptions, emptyCounts, rmsNorm, selectInitialStep, spacing, type OdeCounts, type OdeIntegrator, type OdeOptions, type OdeSystem } from "./ode-system.js";
+import { rmsNorm } from "./error-norm.js";
+import { EPS, checkOptions, spacing, type OdeOptions } from "./ode-options.js";
+import { OdeError, emptyCounts, type OdeCounts, type OdeIntegrator, type OdeSystem } from "./ode-system.js";
+import { selectInitialStep } from "./select-initial-step.js";
 
 /** How BDF solves its Newton systems (I - c J) dy = r; see DenseNewton and KrylovNewton. */
 export interface BdfOptions extends OdeOptions {
@@ -9,10 +12,17 @@ export interface BdfOptions extends OdeOptions {
    *  "krylov": matrix-free Newton-Krylov, J·v ≈ (f(yJ + εv) - fJ) / ε at the linearization point yJ, solved by GMRES;
    *  "auto" (default): dense when n <= denseLimit. */
   linear?: "dense" | "krylov" | "auto";
-  denseLimit?: number; // default 2000
+  /** The most unknowns "auto" solves with a dense Jacobian (default DENSE_LIMIT). */
+  denseLimit?: number;
   /** GMRES per Newton solve: restart 30, maxIterations 100, tolerance 1e-2 (relative; inexact Newton) by default. */
   krylov?: { restart?: number; maxIterations?: number; tolerance?: number };
 }
+
+/**
+ * The most unknowns "auto" gives a dense Jacobian: n calls of f to build, n² numbers (32 MB at 2,000) and n³/3
+ * multiply-adds to factorize; past it, Hessian-vector products cost one call of f each.
+ */
+export const DENSE_LIMIT = 2000;
 
 const MAX_ORDER = 5;
 const NEWTON_MAXITER = 4;
@@ -318,7 +328,7 @@ export class Bdf implements OdeIntegrator {
 }
 
 function makeSolver(n: number, f: (t: number, y: Float64Array, out: Float64Array) => void, counts: OdeCounts, atol: number, options: BdfOptions): NewtonSolver {
-  const { linear = "auto", denseLimit = 2000, krylov = {} } = options;
+  const { linear = "auto", denseLimit = DENSE_LIMIT, krylov = {} } = options;
   if (linear !== "dense" && linear !== "krylov" && linear !== "auto") throw new RangeError(`Bdf: linear must be "dense", "krylov" or "auto", got ${JSON.stringify(linear)}`);
   if (!Number.isInteger(denseLimit) || denseLimit < 0) throw new RangeError(`Bdf: denseLimit must be a non-negative integer, got ${String(denseLimit)}`);
   const { restart = 30, maxIterations = 100, tolerance = 1e-2 } = krylov;

@@ -1,7 +1,8 @@
 import type { State } from "../training/state.js";
 import { gmres, type GmresOptions } from "./gmres.js";
 import { luFactor, luSolve, type LuFactors } from "./lu.js";
-import { EPS, type OdeCounts } from "./ode-system.js";
+import { EPS } from "./ode-options.js";
+import type { OdeCounts } from "./ode-system.js";
 import { StateReader, tensorOf } from "./ode-state.js";
 
 /** f counted as one evaluation. */

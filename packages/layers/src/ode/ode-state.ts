@@ -27,22 +27,26 @@ export class StateReader {
     return Float64Array.from((value.isContiguous ? value : value.copy()).contiguousData());
   }
 
+  /** The number at `name`, passing `check` (what it is called in the message: `what`). */
   number(name: string, check: (v: number) => boolean = Number.isFinite, what = "a finite number"): number {
     const value = this.record[name];
     if (typeof value !== "number" || !check(value)) throw new RangeError(`${this.where}: ${name} must be ${what}, got ${describeState(value)}`);
     return value;
   }
 
+  /** The number at `name`, or null. */
   nullableNumber(name: string): number | null {
     return this.record[name] === null ? null : this.number(name, Number.isFinite, "a finite number or null");
   }
 
+  /** The string at `name`, one of `allowed`. */
   string<S extends string>(name: string, allowed: readonly S[]): S {
     const value = this.record[name];
     if (!allowed.includes(value as S)) throw new RangeError(`${this.where}: ${name} must be ${allowed.map((a) => JSON.stringify(a)).join(" or ")}, got ${describeState(value)}`);
     return value as S;
   }
 
+  /** The integrator's counts at `counts`, each a non-negative integer. */
   counts(): OdeCounts {
     const value = this.record.counts;
     const counts = emptyCounts();

@@ -1,6 +1,9 @@
 import type { State } from "../training/state.js";
 import { StateReader, tensorOf } from "./ode-state.js";
-import { OdeError, checkOptions, emptyCounts, rmsNorm, selectInitialStep, spacing, type OdeCounts, type OdeIntegrator, type OdeOptions, type OdeSystem } from "./ode-system.js";
+import { rmsNorm } from "./error-norm.js";
+import { checkOptions, spacing, type OdeOptions } from "./ode-options.js";
+import { OdeError, emptyCounts, type OdeCounts, type OdeIntegrator, type OdeSystem } from "./ode-system.js";
+import { selectInitialStep } from "./select-initial-step.js";
 
 // Dormand and Prince 1980, RK5(4)7M: the stages' times C, the Butcher matrix A, the fifth-order weights B, and
 // E = the fifth-order minus the fourth-order weights over the seven stages (the seventh is f(t + h, y_new), FSAL)

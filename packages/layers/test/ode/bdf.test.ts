@@ -15,7 +15,8 @@ describe("Bdf on stiff problems", () => {
     const bdf = run(new Bdf(system, 0, theta0, { tEnd: T, linear }), T);
     expect(bdf.t).toBe(T);
     expect(bdf.linear).toBe(linear);
-    expect(errorInTolerances(bdf.y, exact(theta0, T), 1e-6, 1e-3)).toBeLessThan(10);
+    // measured 1.7 (scipy's BDF: the same steps and the same solution to 9 digits)
+    expect(errorInTolerances(bdf.y, exact(theta0, T), 1e-6, 1e-3)).toBeLessThan(3);
     expect(bdf.counts.accepted).toBeLessThan(1000);
   });
 
@@ -32,6 +33,16 @@ describe("Bdf on stiff problems", () => {
     expect(bdf.y[0] + bdf.y[1] + bdf.y[2]).toBeCloseTo(1, 12); // the mass is conserved by every linear multistep method
     expect(bdf.counts.accepted).toBeLessThan(300);
   });
+
+  test("Robertson with a dense Jacobian takes scipy's steps: 144 accepted, 4 Jacobians, within 10% of its 383 calls of f", () => {
+    // solve_ivp(method="BDF", rtol=1e-6, atol=1e-10) to t = 40, scipy 1.17: 144 steps, njev 4, nlu 33, 383 calls of
+    // fun (nfev 366 and num_jac's columns); we refactor after a failed error test, scipy keeps its LU: a few more LUs
+    const c = run(new Bdf(robertson, 0, Float64Array.of(1, 0, 0), { rtol: 1e-6, atol: 1e-10, tEnd: 40, linear: "dense" }), 40).counts;
+    expect([c.accepted, c.jacobians]).toEqual([144, 4]);
+    expect(Math.abs(c.evaluations - 383)).toBeLessThan(0.1 * 383);
+    expect(c.factorizations).toBeGreaterThanOrEqual(33);
+    expect(c.factorizations).toBeLessThan(1.5 * 33);
+  });
 });
 
 describe("Bdf", () => {
@@ -42,7 +53,6 @@ describe("Bdf", () => {
       bdf.step();
       highest = Math.max(highest, bdf.order);
     }
-    expect(bdf.order).toBeGreaterThanOrEqual(1);
     expect(highest).toBeGreaterThanOrEqual(4);
     // the tolerance bounds the local error; over 120 steps the global error grows to ~10 of them (scipy's too: 10.6)
     expect(errorInTolerances(bdf.y, [Math.exp(-5)], 1e-10, 1e-8)).toBeLessThan(20);
