@@ -26,7 +26,7 @@ export function classSubset(set: ImageDataset, classes: readonly number[], perCl
   }
   for (const c of classes) {
     if (seen[c] < skip + (perClass === Infinity ? 1 : perClass)) {
-      throw new RangeError(`${where}: class ${c} has ${seen[c]} images, expected at least ${skip + perClass} (${skip > 0 ? `${skip} skipped, then ` : ""}${perClass === Infinity ? "all of them" : `${perClass} per class`})`);
+      throw new RangeError(`${where}: class ${c} has ${seen[c]} images, expected at least ${skip + (perClass === Infinity ? 1 : perClass)} (${skip > 0 ? `${skip} skipped, then ` : ""}${perClass === Infinity ? "all of them" : `${perClass} per class`})`);
     }
   }
   const size = set.imageSize;

@@ -35,5 +35,6 @@ describe("classSubset", () => {
   test("perClass Infinity takes every image of the classes", () => {
     expect(rowsOf(classSubset(set, [0], Infinity))).toEqual([0, 3, 6, 9]);
     expect(rowsOf(classSubset(set, [0], Infinity, 3))).toEqual([9]);
+    expect(() => classSubset(set, [0], Infinity, 4)).toThrow("classSubset: class 0 has 4 images, expected at least 5 (4 skipped, then all of them)");
   });
 });

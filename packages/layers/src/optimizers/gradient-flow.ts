@@ -1,16 +1,19 @@
 import type { Tensor } from "@backprop/core";
 import { Bdf } from "../ode/bdf.js";
 import { Rk45 } from "../ode/rk45.js";
-import type { OdeCounts, OdeIntegrator, OdeSystem } from "../ode/ode-system.js";
+import type { OdeIntegrator, OdeSystem } from "../ode/ode-system.js";
 import { flattenParams } from "../nets/flat-params.js";
 import type { FullBatchObjective } from "../training/full-batch-objective.js";
 import { isRecord, type State } from "../training/state.js";
 import { describeValue } from "../layers/layer.js";
-import { describe, positive, type Optimizer, type OptimizerSpec } from "./optimizer.js";
+import { describe, positive, type FlowStep, type OptimizerSpec, type WholeBatchOptimizer } from "./optimizer.js";
 
+/** The integrator of a flow: BDF for stiff flows, RK45 for others. */
 export type FlowMethod = "bdf" | "rk45";
+/** How BDF solves its Newton systems (see BdfOptions.linear). */
 export type FlowLinear = "dense" | "krylov" | "auto";
 
+/** A GradientFlow's settings, as its spec records them. */
 export interface GradientFlowOptions {
   /** "bdf" (default): variable-order BDF/NDF, for stiff flows; "rk45": Dormand-Prince, the non-stiff baseline. */
   method?: FlowMethod;
@@ -25,31 +28,6 @@ export interface GradientFlowOptions {
   gtol?: number | null;
 }
 
-/** Why a flow stopped by itself: its flow time reached, or its gradient small enough. */
-export type FlowStop = "time" | "gradient";
-
-/** One accepted step of a flow: where it got, the loss and gradient norm there, what it cost so far, and whether it is done. */
-export interface FlowStep {
-  t: number;
-  loss: number;
-  gradNorm: number;
-  /** The integrator's counts since the start of the run (see OdeCounts). */
-  counts: OdeCounts;
-  order: number;
-  h: number;
-  stop?: FlowStop;
-}
-
-/** An optimizer that follows the full-batch loss with a whole-vector method, one accepted step per advance. */
-export interface WholeBatchOptimizer extends Optimizer {
-  readonly wholeBatch: true;
-  /** One step from the net's parameters (θ of `objective`), which it leaves at the new point. */
-  advance(objective: FullBatchObjective): FlowStep;
-}
-
-export function isWholeBatch(optimizer: Optimizer): optimizer is WholeBatchOptimizer {
-  return (optimizer as Partial<WholeBatchOptimizer>).wholeBatch === true;
-}
 
 /**
  * Training as the solution of an ODE (Owens and Filkin 1989): the parameters follow the gradient flow
@@ -61,6 +39,8 @@ export class GradientFlow implements WholeBatchOptimizer {
   static readonly type = "GradientFlow";
   /** Its name on the command line, --optimizer ode. */
   static readonly alias = "ode";
+  /** It needs the whole training set (see WholeBatchOptimizer), known before one is built. */
+  static readonly wholeBatch = true;
   readonly wholeBatch = true;
   readonly method: FlowMethod;
   readonly rtol: number;
@@ -95,11 +75,18 @@ export class GradientFlow implements WholeBatchOptimizer {
     throw new TypeError("GradientFlow.update: a gradient flow steps on the full-batch loss, not on a mini-batch's gradients; train it with a Trainer, which calls advance(objective)");
   }
 
-  advance(objective: FullBatchObjective): FlowStep {
+  /** Builds the integrator on `objective`: from the net's parameters at flow time 0, or from the restored state. */
+  prepare(objective: FullBatchObjective): void {
     this.objective = objective;
-    const integrator = (this.integrator ??= this.start(objective));
+    this.integrator ??= this.start(objective);
+  }
+
+  advance(objective: FullBatchObjective): FlowStep {
+    this.prepare(objective);
+    const integrator = this.integrator as OdeIntegrator;
     integrator.step();
-    // the loss and gradient at the new point, which also leaves the net there (free when the solver's last call was there)
+    // the loss and gradient at the new point, which also leaves the net there: free after an RK45 step, whose last
+    // stage was there, one more full-batch gradient after a BDF step, whose last call preceded Newton's last correction
     const { loss, grad } = objective.evaluate(integrator.y);
     let squares = 0;
     for (const g of grad) squares += g * g;
@@ -133,6 +120,11 @@ export class GradientFlow implements WholeBatchOptimizer {
 
   restore(state: State): void {
     if (!isRecord(state) || !Object.hasOwn(state, "integrator")) throw new RangeError(`GradientFlow.restore: expected { integrator }, got ${describeValue(state)}`);
+    const { integrator } = state;
+    // the rest is checked where the solver is built on it (prepare), when the number of parameters is known
+    if (integrator !== null && !(isRecord(integrator) && integrator.method === this.method)) {
+      throw new RangeError(`GradientFlow.restore: integrator must be null or the state of a ${this.method} solver, got ${describeValue(isRecord(integrator) ? `a state of method ${describeValue(integrator.method)}` : integrator)}`);
+    }
     this.integrator = undefined;
     this.saved = state.integrator;
   }

@@ -1,5 +1,7 @@
 import { ShapeError, Tensor, formatShape, zerosLike, type Data } from "@backprop/core";
 import { checkOption, describeValue } from "../layers/layer.js";
+import type { OdeCounts } from "../ode/ode-system.js";
+import type { FullBatchObjective } from "../training/full-batch-objective.js";
 import { cloneState, type State } from "../training/state.js";
 
 /** An optimizer as JSON: its type (the class's `type`) and settings, such as { type: "Adam", lr: 0.001, ... }. */
@@ -19,6 +21,39 @@ export interface Optimizer {
   restore(state: State): void;
   spec(): OptimizerSpec;
   toString(): string;
+}
+
+/** Why a flow stopped by itself: its flow time reached, or its gradient small enough. */
+export type FlowStop = "time" | "gradient";
+
+/** One accepted step of a flow: where it got, the loss and gradient norm there, what it cost so far, and whether it is done. */
+export interface FlowStep {
+  t: number;
+  loss: number;
+  gradNorm: number;
+  /** The integrator's counts since the start of the run (see OdeCounts). */
+  counts: OdeCounts;
+  order: number;
+  h: number;
+  stop?: FlowStop;
+}
+
+/**
+ * An optimizer that follows the full-batch loss with a whole-vector method, one accepted step per advance, rather
+ * than updating from a mini-batch's gradients (GradientFlow). Its class has `static wholeBatch = true`; the Trainer
+ * gives it a FullBatchObjective and the whole training set as its batch.
+ */
+export interface WholeBatchOptimizer extends Optimizer {
+  readonly wholeBatch: true;
+  /** Gets ready on `objective` (a resumed run: checks its restored state against it), evaluating nothing. */
+  prepare(objective: FullBatchObjective): void;
+  /** One step from the net's parameters (θ of `objective`), which it leaves at the new point. */
+  advance(objective: FullBatchObjective): FlowStep;
+}
+
+/** Whether an optimizer is a whole-batch one. */
+export function isWholeBatch(optimizer: Optimizer): optimizer is WholeBatchOptimizer {
+  return (optimizer as Partial<WholeBatchOptimizer>).wholeBatch === true;
 }
 
 /** Parameters or per-parameter slots (a velocity, a moment) by name. */

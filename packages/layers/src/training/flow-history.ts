@@ -1,10 +1,11 @@
-import type { FlowStep } from "../optimizers/gradient-flow.js";
+import type { FlowStep } from "../optimizers/optimizer.js";
 import { describeState as describe, isRecord } from "./state.js";
 
 /**
  * A gradient flow's run, one entry per accepted step: the flow time t, the full-batch ‖∇L‖, the step size and order
  * the solver takes next, and what it has spent since the run began (running totals): `evaluations` counts every
- * full-batch gradient computed, the solver's and the trainer's, the others are the solver's counts (OdeCounts).
+ * full-batch gradient computed, the solver's and the trainer's (Jacobian columns and Hessian-vector products
+ * included), `ms` the milliseconds of training, and the others are the solver's counts (OdeCounts).
  */
 export interface FlowHistory {
   t: number[];
@@ -12,22 +13,26 @@ export interface FlowHistory {
   h: number[];
   order: number[];
   evaluations: number[];
+  jacobianColumns: number[];
+  jacobianProducts: number[];
   rejected: number[];
   jacobians: number[];
   factorizations: number[];
   newtonIterations: number[];
   krylovIterations: number[];
+  ms: number[];
 }
 
 /** The lists of a FlowHistory, in the order files show them. */
-export const FLOW_KEYS = ["t", "gradNorm", "h", "order", "evaluations", "rejected", "jacobians", "factorizations", "newtonIterations", "krylovIterations"] as const;
+export const FLOW_KEYS = ["t", "gradNorm", "h", "order", "evaluations", "jacobianColumns", "jacobianProducts", "rejected", "jacobians", "factorizations", "newtonIterations", "krylovIterations", "ms"] as const;
 
+/** A FlowHistory of no steps. */
 export function emptyFlowHistory(): FlowHistory {
   return Object.fromEntries(FLOW_KEYS.map((key) => [key, []])) as unknown as FlowHistory;
 }
 
-/** Appends one accepted step; `evaluations` is the run's total of gradients computed so far. */
-export function recordFlowStep(history: FlowHistory, step: FlowStep, evaluations: number): void {
+/** Appends one accepted step; `evaluations` is the run's total of gradients computed so far, `ms` its training time. */
+export function recordFlowStep(history: FlowHistory, step: FlowStep, evaluations: number, ms: number): void {
   const { counts } = step;
   const row: Record<(typeof FLOW_KEYS)[number], number> = {
     t: step.t,
@@ -35,11 +40,14 @@ export function recordFlowStep(history: FlowHistory, step: FlowStep, evaluations
     h: step.h,
     order: step.order,
     evaluations,
+    jacobianColumns: counts.jacobianColumns,
+    jacobianProducts: counts.jacobianProducts,
     rejected: counts.rejected,
     jacobians: counts.jacobians,
     factorizations: counts.factorizations,
     newtonIterations: counts.newtonIterations,
     krylovIterations: counts.krylovIterations,
+    ms,
   };
   for (const key of FLOW_KEYS) history[key].push(row[key]);
 }

@@ -1,4 +1,5 @@
 import { Tensor } from "@backprop/core";
+import { BatchNormalization } from "../layers/batch-normalization.js";
 import { Dropout } from "../layers/dropout.js";
 import type { Net } from "../nets/net.js";
 import { assignFlat } from "../nets/flat-params.js";
@@ -32,10 +33,28 @@ export class FullBatchObjective {
     if (net.dtype !== "float64") throw new TypeError(`FullBatchObjective: ${net} is ${net.dtype}, expected float64: an ODE solver's error control needs float64 gradients`);
     const dropout = [...net.layers].find(([, layer]) => layer instanceof Dropout);
     if (dropout) throw new TypeError(`FullBatchObjective: ${net}'s ${dropout[0]} draws a new mask at every gradient, so the full-batch loss it would follow is not a function of θ; train it without dropout`);
+    // in training mode it normalizes each chunk by the chunk's statistics, and every gradient (each Jacobian column
+    // at a trial θ too) moves its running statistics
+    const batchNorm = [...net.layers].find(([, layer]) => layer instanceof BatchNormalization);
+    if (batchNorm) throw new TypeError(`FullBatchObjective: ${net}'s ${batchNorm[0]} normalizes by each chunk's statistics and updates its running ones at every gradient, so the loss is not the full batch's function of θ; train it without batch norm`);
     if (!(set.length >= 1)) throw new RangeError("FullBatchObjective: the training set is empty, expected at least one sample");
     this.size = Object.values(net.params).reduce((n, p) => n + p.size, 0);
     this.theta = new Float64Array(this.size);
     this.grad = new Float64Array(this.size);
+  }
+
+  /** The loss and gradient kept from the last evaluation when it was at θ, else undefined. */
+  kept(theta: Float64Array): { loss: number; grad: Float64Array } | undefined {
+    return this.cached && sameValues(theta, this.theta) ? { loss: this.loss, grad: this.grad } : undefined;
+  }
+
+  /** Keeps `loss` and `grad` as those at θ, computed elsewhere (a checkpoint's): asking at θ then costs nothing. */
+  keep(theta: Float64Array, loss: number, grad: Float64Array): void {
+    if (theta.length !== this.size || grad.length !== this.size) throw new RangeError(`FullBatchObjective.keep: θ and its gradient must have the net's ${this.size} values, got ${theta.length} and ${grad.length}`);
+    this.theta.set(theta);
+    this.grad.set(grad);
+    this.loss = loss;
+    this.cached = true;
   }
 
   /** L(θ) and ∇L(θ); the gradient is the objective's own array, valid until the next call. θ: (size). */

@@ -1,10 +1,8 @@
 import { Random, Tensor, formatShape, type RandomState } from "@backprop/core";
 import type { Net } from "../nets/net.js";
-import { flattenParams, splitFlat } from "../nets/flat-params.js";
-import { Relu } from "../layers/relu.js";
+import { assignFlat, flattenParams, splitFlat } from "../nets/flat-params.js";
 import { OdeError } from "../ode/ode-system.js";
-import { rowMajorOf, type Optimizer } from "../optimizers/optimizer.js";
-import { isWholeBatch, type FlowStop, type WholeBatchOptimizer } from "../optimizers/gradient-flow.js";
+import { isWholeBatch, rowMajorOf, type FlowStop, type Optimizer, type WholeBatchOptimizer } from "../optimizers/optimizer.js";
 import { evaluateMetrics, meanLoss, type BatchSource } from "./batch-source.js";
 import { checkFlowHistory, emptyFlowHistory, recordFlowStep, type FlowHistory } from "./flow-history.js";
 import { FullBatchObjective } from "./full-batch-objective.js";
@@ -135,6 +133,7 @@ export class Trainer {
   // a gradient flow's full-batch loss, and the gradients it computed before this trainer's (a resumed run's)
   private objective?: FullBatchObjective;
   private evaluationsBefore = 0;
+  private evaluationTotal = 0;
 
   constructor(
     readonly net: Net,
@@ -192,8 +191,10 @@ export class Trainer {
     return Math.ceil(this.train.length / this.config.batchSize);
   }
 
-  /** Of elapsedMs, the milliseconds spent on evaluations (metrics, validation loss, histograms) in this trainer. */
-  evaluationMs = 0;
+  /** Of elapsedMs, the milliseconds spent on evaluations (metrics, validation loss, histograms), across resumes. */
+  get evaluationMs(): number {
+    return this.evaluationTotal;
+  }
 
   /** Milliseconds spent training, across resumes. */
   get elapsedMs(): number {
@@ -296,8 +297,10 @@ export class Trainer {
       history: structuredClone(this.history),
       layerHistory: structuredClone(this.layerHistory) as unknown as State,
       ...(this.flowHistory && { flowHistory: structuredClone(this.flowHistory) as unknown as State }),
+      ...this.flowPoint(),
       stopReason: this.stopReason ?? null,
       elapsedMs: this.elapsedMs,
+      evaluationMs: this.evaluationTotal,
     };
   }
 
@@ -308,7 +311,13 @@ export class Trainer {
    * evaluations from the resume on: its evalIterations are the tail of the history's.
    */
   restore(state: State): void {
-    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, stopReason, elapsedMs } = this.checkState(state);
+    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, flowPoint, stopReason, elapsedMs, evaluationMs } = this.checkState(state);
+    // a flow's solver is built from the optimizer's restored state now, so that a state that does not fit is refused here
+    let objective: FullBatchObjective | undefined;
+    if (isWholeBatch(this.optimizer)) {
+      objective = this.startObjective(flowPoint);
+      this.optimizer.prepare(objective);
+    }
     this.rng.restore(rng);
     this.order = order;
     this.cursor = cursor;
@@ -317,9 +326,10 @@ export class Trainer {
     this.layerHistory = structuredClone(layerHistory);
     this.flowHistory = flowHistory && structuredClone(flowHistory);
     this.stopReason = stopReason;
-    this.objective = undefined;
+    this.objective = objective;
     this.evaluationsBefore = flowHistory?.evaluations.at(-1) ?? 0;
     this.elapsedBefore = elapsedMs;
+    this.evaluationTotal = evaluationMs;
     this.startNorm = undefined;
     this.lastNorm = undefined;
     this.stepFigures = undefined;
@@ -334,14 +344,16 @@ export class Trainer {
     history: TrainingHistory;
     layerHistory: LayerHistory;
     flowHistory?: FlowHistory;
+    flowPoint?: { loss: number; grad: Float64Array };
     stopReason?: StopReason;
     elapsedMs: number;
+    evaluationMs: number;
   } {
     const fail = (what: string): never => {
       throw new RangeError(`Trainer.restore: ${what}`);
     };
     if (!isRecord(state)) return fail(`the state must be a record as Trainer.state() gives, got ${describe(state)}`);
-    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, stopReason, elapsedMs } = state;
+    const { iteration, cursor, order, rng, history, layerHistory, flowHistory, flowPoint, stopReason, elapsedMs, evaluationMs = 0 } = state;
     const { iters, sampling } = this.config;
     const n = this.train.length;
     if (!isIntegerIn(iteration, 0, iters)) fail(`iteration must be an integer in [0, ${iters}], got ${describe(iteration)}`);
@@ -403,8 +415,17 @@ export class Trainer {
     }
     const stops = ["plateau", "time", "gradient"];
     if (stopReason !== undefined && stopReason !== null && !stops.includes(stopReason as string)) fail(`stopReason must be null or one of ${stops.join(", ")}, got ${describe(stopReason)}`);
-    if (typeof elapsedMs !== "number" || !(Number.isFinite(elapsedMs) && elapsedMs >= 0)) {
-      fail(`elapsedMs must be a finite number of milliseconds >= 0, got ${describe(elapsedMs)}`);
+    for (const [key, ms] of [["elapsedMs", elapsedMs], ["evaluationMs", evaluationMs]] as const) {
+      if (typeof ms !== "number" || !(Number.isFinite(ms) && ms >= 0)) fail(`${key} must be a finite number of milliseconds >= 0, got ${describe(ms)}`);
+    }
+    let point: { loss: number; grad: Float64Array } | undefined;
+    if (flowPoint !== undefined) {
+      const size = Object.values(this.net.params).reduce((n, p) => n + p.size, 0);
+      if (!isRecord(flowPoint) || typeof flowPoint.loss !== "number" || !Number.isFinite(flowPoint.loss) || !(flowPoint.grad instanceof Tensor) || flowPoint.grad.ndim !== 1 || flowPoint.grad.size !== size) {
+        fail(`flowPoint must be { loss, grad }, the full-batch loss and its gradient of ${size} values at the weights, got ${describe(flowPoint)}`);
+      }
+      const { loss, grad } = flowPoint as { loss: number; grad: Tensor };
+      point = { loss, grad: Float64Array.from(rowMajorOf(grad)) };
     }
     return {
       iteration: steps,
@@ -414,8 +435,10 @@ export class Trainer {
       history: history as unknown as TrainingHistory,
       layerHistory: layers,
       flowHistory: flow,
+      flowPoint: point,
       stopReason: (stopReason ?? undefined) as StopReason | undefined,
       elapsedMs: elapsedMs as number,
+      evaluationMs: evaluationMs as number,
     };
   }
 
@@ -454,30 +477,46 @@ export class Trainer {
    * step's is the loss before its update).
    */
   private flowStep(flow: WholeBatchOptimizer): number {
-    const objective = (this.objective ??= new FullBatchObjective(this.net, this.train));
+    const objective = (this.objective ??= this.startObjective());
     const step = this.iteration + 1;
-    const initial = this.iteration === 0;
     // where the step starts, which the last step ended on (a gradient already computed): checked the first time,
     // before the solver is built on it, and copied for layerHistory, since a flow may end at any step
-    const { loss, grad } = objective.evaluate(flattenParams(this.net.params).contiguousData() as Float64Array);
-    if (!Number.isFinite(loss)) throw this.diverged(step, loss, "loss", `the loss became ${loss} at iteration ${step}`, initial);
+    const start = flattenParams(this.net.params);
+    const { loss, grad } = objective.evaluate(start.contiguousData() as Float64Array);
+    if (!Number.isFinite(loss)) throw this.diverged(step, loss, "loss", `the loss became ${loss} at iteration ${step}`, this.iteration === 0);
     const snapshot = snapshotParams(this.net.params, splitFlat(this.net.params, grad));
     let result;
     try {
       result = flow.advance(objective);
     } catch (error) {
       if (!(error instanceof OdeError)) throw error;
-      const kinked = [...this.net.layers].find(([, layer]) => layer instanceof Relu);
-      const hint = kinked ? ` (${kinked[0]} is a ReLU, whose kink makes the gradient jump, and a flow that slides along a jump stalls the solver: try a smooth activation, sigmoid or tanh)` : "";
-      throw this.diverged(step, this.history.loss.at(-1) ?? Number.NaN, "solver", `the ODE solver failed at iteration ${step}: ${error.message}${hint}`, initial);
+      // the objective left the net at the solver's last trial point: back to the last accepted step's weights
+      assignFlat(this.net.params, start);
+      throw this.diverged(step, this.history.loss.at(-1) ?? loss, "solver", `the ODE solver failed at iteration ${step}: ${error.message}`, false);
     }
-    if (!Number.isFinite(result.loss)) throw this.diverged(step, result.loss, "loss", `the loss became ${result.loss} at iteration ${step}`, initial);
+    if (!Number.isFinite(result.loss)) {
+      assignFlat(this.net.params, start);
+      throw this.diverged(step, result.loss, "loss", `the loss became ${result.loss} at iteration ${step}`, false);
+    }
     this.iteration++;
     this.history.loss.push(result.loss);
-    recordFlowStep(this.flowHistory as FlowHistory, result, this.evaluationsBefore + objective.evaluations);
+    recordFlowStep(this.flowHistory as FlowHistory, result, this.evaluationsBefore + objective.evaluations, this.elapsedMs);
     this.stepFigures = paramFigures(snapshot, this.net.params);
     if (result.stop !== undefined) this.stopReason = result.stop;
     return result.loss;
+  }
+
+  /** A flow's full-batch objective, holding `point` (the loss and gradient at the net's weights, from a checkpoint) when given. */
+  private startObjective(point?: { loss: number; grad: Float64Array }): FullBatchObjective {
+    const objective = new FullBatchObjective(this.net, this.train);
+    if (point) objective.keep(flattenParams(this.net.params).contiguousData() as Float64Array, point.loss, point.grad);
+    return objective;
+  }
+
+  /** { flowPoint: the loss and gradient at the net's weights } when the flow's objective holds them, for a resumed run. */
+  private flowPoint(): { flowPoint?: State } {
+    const kept = this.objective?.kept(flattenParams(this.net.params).contiguousData() as Float64Array);
+    return kept ? { flowPoint: { loss: kept.loss, grad: Tensor.fromData(Float64Array.from(kept.grad), [kept.grad.length]) } } : {};
   }
 
   /** Whether the validation loss has not fallen minImprovement below its last such fall for `patience` evaluations. */
@@ -514,7 +553,7 @@ export class Trainer {
     try {
       return this.evaluation(last);
     } finally {
-      this.evaluationMs += performance.now() - started;
+      this.evaluationTotal += performance.now() - started;
     }
   }
 
@@ -604,7 +643,6 @@ function brief(x: number): string {
 function isIntegerIn(value: unknown, lo: number, hi: number): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= lo && value <= hi;
 }
-
 
 /** The metrics a config names. */
 export function metricsOf(config: TrainerConfig): Metric[] {

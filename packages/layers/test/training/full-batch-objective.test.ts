@@ -61,3 +61,10 @@ describe("FullBatchObjective", () => {
     expect(() => new FullBatchObjective(net(), set).evaluate(new Float64Array(3))).toThrow("FullBatchObjective.evaluate: θ has 3 values, expected the net's 63 parameters");
   });
 });
+
+describe("FullBatchObjective with batch norm", () => {
+  test("is refused: it would normalize by each chunk and move its running statistics at every gradient", () => {
+    const batchNorm = new MultiLayerNetExtend(DIM, [4], CLASSES, { useBatchnorm: true });
+    expect(() => new FullBatchObjective(batchNorm, set)).toThrow(/^FullBatchObjective: .*'s BatchNorm1 normalizes by each chunk's statistics/);
+  });
+});
