@@ -19,7 +19,7 @@ export const optimizerRaceDemo: Demo = {
 `,
   run(values, out) {
     const name = (values.function as string | undefined) ?? "camel";
-    if (!Object.hasOwn(TEST_FUNCTIONS, name)) throw new UsageError(`${CMD}: --function must be ${Object.keys(TEST_FUNCTIONS).join(", ")}, got '${name}'`);
+    if (!Object.hasOwn(TEST_FUNCTIONS, name)) throw new UsageError(`${CMD}: --function must be ${Object.keys(TEST_FUNCTIONS).slice(0, -1).join(", ")} or ${Object.keys(TEST_FUNCTIONS).at(-1)}, got '${name}'`);
     const fn = TEST_FUNCTIONS[name];
     const svgPath = values.svg as string | undefined;
     if (svgPath !== undefined) checkOutput("svg", svgPath, CMD);

@@ -1,6 +1,6 @@
 import { totalmem } from "node:os";
 import type { DType } from "@backprop/core";
-import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, isWholeBatch, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
+import { MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, TwoLayerNet, type Activation, type Loss, type Net, type Optimizer, type WeightInit } from "@backprop/layers";
 import { UsageError, nonNegativeNumber, positiveNumber, ratio, type FlagSpec, type FlagValues } from "./args.js";
 
 /** The flags that choose a net, shared by train and gradcheck. */
@@ -123,7 +123,7 @@ export function architectureOf(net: Net, choice: NetChoice): Record<string, unkn
 }
 
 const ALL_NAMES = OPTIMIZERS.names;
-const wholeBatch = (name: string): boolean => isWholeBatch(OPTIMIZERS.fromSpec({ type: name }, undefined));
+const wholeBatch = (name: string): boolean => (OPTIMIZERS.find(name) as { wholeBatch?: boolean } | undefined)?.wholeBatch === true;
 
 /** The mini-batch optimizers' flag names, from the registry: sgd, momentum, ... */
 export const OPTIMIZER_NAMES = ALL_NAMES.filter((name) => !wholeBatch(name));

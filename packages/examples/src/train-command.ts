@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { MultiBar } from "cli-progress";
-import { DivergedError, GradientFlow, MAX_COUNT, MIN_IMPROVEMENT, Trainer, resumeTrainer, type Evaluation, type FlowMethod, type FlowLinear } from "@backprop/layers";
+import { DENSE_LIMIT, DivergedError, GradientFlow, Relu, MAX_COUNT, MIN_IMPROVEMENT, Trainer, resumeTrainer, type Evaluation, type FlowMethod, type FlowLinear } from "@backprop/layers";
 import { loadCheckpoint, saveCheckpoint, saveModel } from "@backprop/layers/node";
 import { UsageError, nonNegativeInt, parseFlags, positiveInt, positiveNumber, ratio, type FlagValues } from "./args.js";
 import { parseTrainSubset } from "./train-subset.js";
@@ -27,7 +27,6 @@ const FLOW_ACTIVATION = "sigmoid";
 const ODE_FLAGS = ["ode-method", "rtol", "atol", "jacobian", "flow-time", "gtol"];
 /** The mini-batch flags, which --optimizer ode refuses: it steps on the full batch, by the step sizes its solver picks. */
 const MINI_BATCH_FLAGS = ["lr", "decay-rate", "batch-size", "epochs", "sampling"];
-
 
 /** Where an interrupted run without --save leaves its checkpoint. */
 export const DEFAULT_CHECKPOINT = "backprop-checkpoint.ckpt";
@@ -141,7 +140,7 @@ loss, and ReLU's kinks make the gradient jump, where the step size can fall to n
   --atol A              its absolute error tolerance (default 1e-6): each step keeps
                         ‖err / (atol + rtol |θ|)‖_rms <= 1
   --jacobian MODE       BDF's Newton systems: dense (finite-difference Hessian, LU), krylov (Hessian-vector
-                        products, GMRES) or auto (default: dense up to 2000 parameters)
+                        products, GMRES) or auto (default: dense up to ${DENSE_LIMIT} parameters)
   --flow-time T         stop at flow time T
   --gtol X              stop once ‖∇L‖ < X
 
@@ -164,7 +163,9 @@ Output:
                         evalIterations, trainAcc, testAcc } (regression: trainMae, trainMse, testMae, testMse;
                         with a validation set valAcc and valLoss too), layers: each parameter's norms and each
                         layer's activation histogram at every evaluation, flow (--optimizer ode): t, gradNorm, h,
-                        order and the solver's running counts at every step, stopReason (when a rule ended the
+                        order and the running counts at every step (evaluations: every full-batch gradient,
+                        the trainer's included; jacobianColumns, jacobianProducts, rejected, jacobians,
+                        factorizations, newtonIterations, krylovIterations; ms), stopReason (when a rule ended the
                         run early: plateau, time or gradient), final: the last of each, elapsedMs }
   --help                this text
 
@@ -278,7 +279,7 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
     const history = saveHistory();
     const report = reportNote(await saveReport(), "the run until then");
     const kept = lastGood ? `; the last checkpoint before that, from step ${lastGood.iteration}, is kept at ${lastGood.path}` : "";
-    throw new RunFailed(`${CMD}: ${error.message}${kept}${history ? `; the history was not written: ${history}` : ""}${report}`);
+    throw new RunFailed(`${CMD}: ${error.message}${solverHint(trainer, error)}${kept}${history ? `; the history was not written: ${history}` : ""}${report}`);
   } finally {
     bar?.stop();
   }
@@ -338,15 +339,30 @@ export async function trainCommand(argv: string[], out: Output): Promise<number>
   return 0;
 }
 
+/** Why a flow's solver may have failed: a ReLU's kink, where the gradient jumps (the step size then falls to nothing there). */
+function solverHint(trainer: Trainer, error: DivergedError): string {
+  if (error.reason !== "solver") return "";
+  const kinked = [...trainer.net.layers].find(([, layer]) => layer instanceof Relu);
+  return kinked ? ` (${kinked[0]} is a ReLU, whose kink makes the gradient jump, and a flow that meets a jump can stall the solver: try --activation sigmoid or tanh)` : "";
+}
+
 /** What ended a run early, as the final line says it. */
 const STOPS = { plateau: "stopped by the plateau rule", time: "the flow time reached", gradient: "the gradient below --gtol" } as const;
 
-/** A flow's costs for the final line: "; flow time 53.2, 1234 gradients (rejected 3, 2 Jacobians, 5 LU, 0 Krylov iterations)". */
+/**
+ * A flow's costs for the final line: "; flow time 53.2, 1234 full-batch gradients (3 steps rejected, 2 Jacobians of
+ * 63 columns each, 5 LU)" for a dense Jacobian, "(..., 9 Jacobians, 1003 Hessian-vector products in 1003 Krylov
+ * iterations)" for Krylov.
+ */
 function flowSpent(trainer: Trainer): string {
   const flow = trainer.flowHistory;
   if (!flow || flow.t.length === 0) return "";
   const last = (key: keyof typeof flow): number => flow[key].at(-1) as number;
-  return `; flow time ${last("t").toPrecision(4)}, ${last("evaluations")} full-batch gradients (${last("rejected")} steps rejected, ${last("jacobians")} Jacobians, ${last("factorizations")} LU, ${last("krylovIterations")} Krylov iterations)`;
+  const krylov = last("jacobianProducts") > 0 || last("krylovIterations") > 0;
+  const linear = krylov
+    ? `${last("jacobianProducts")} Hessian-vector products in ${last("krylovIterations")} Krylov iterations`
+    : `${last("jacobianColumns")} Jacobian columns, ${last("factorizations")} LU`;
+  return `; flow time ${last("t").toPrecision(4)}, ${last("evaluations")} full-batch gradients (${last("rejected")} steps rejected, ${last("jacobians")} Jacobians, ${linear})`;
 }
 
 /** Training failed during the run: one line, exit code 1. */
@@ -456,6 +472,7 @@ function flowRun(
   const { dtype, ...config } = schedule;
   if (dtype !== "float64") throw new UsageError(`${CMD}: --optimizer ode needs --dtype float64: its solver's error control reads differences of gradients`);
   if (choice.dropout !== null) throw new UsageError(`${CMD}: --optimizer ode cannot follow a net with --dropout: a new mask at every gradient makes the full-batch loss no function of the weights`);
+  if (choice.batchNorm) throw new UsageError(`${CMD}: --optimizer ode cannot follow a net with --batch-norm: it normalizes by each chunk's statistics and moves its running ones at every gradient the solver asks for`);
   checkNetSize(CMD, choice, data.inputSize, data.outputSize, dtype);
   const net = buildNet(choice, data.inputSize, data.outputSize, config.seed, dtype, data.lastLayer());
   const trainer = new Trainer(net, optimizer, data.train, data.test, { ...config, batchSize: data.train.length, sampling: "shuffle", metrics: data.metrics, validation: data.validation });
@@ -505,7 +522,6 @@ function tryWrite(write: () => void): string | undefined {
     return (error as Error).message.replace(/^writeFileAtomic: /, "");
   }
 }
-
 
 /** Two outputs on one path would overwrite each other. */
 function checkDistinct(paths: Record<string, string | undefined>): void {

@@ -94,7 +94,7 @@ describe("backprop demo optimizer-race", () => {
   it("refuses an unknown function and an --svg it cannot write, in one line, before computing", async () => {
     const bad = await cli("demo", "optimizer-race", "--function", "rosenbrock");
     expect({ code: bad.code, stdout: bad.stdout }).toEqual({ code: 2, stdout: "" });
-    expect(bad.stderr).toBe("backprop demo optimizer-race: --function must be camel, goldstein-price, book, got 'rosenbrock'\n");
+    expect(bad.stderr).toBe("backprop demo optimizer-race: --function must be camel, goldstein-price or book, got 'rosenbrock'\n");
     const missing = await cli("demo", "optimizer-race", "--svg", "/no/such/folder/race.svg");
     expect({ code: missing.code, stdout: missing.stdout }).toEqual({ code: 2, stdout: "" });
     expect(missing.stderr).toMatch(/^backprop demo optimizer-race: --svg \/no\/such\/folder\/race\.svg: folder \/no\/such\/folder does not exist\n$/);

@@ -243,11 +243,14 @@ describe("a gradient flow's report", () => {
     h: [0.09, 9, 90],
     order: [1, 2, 3],
     evaluations: [7, 12, 15],
+    jacobianColumns: [2, 2, 4],
+    jacobianProducts: [0, 0, 0],
     rejected: [0, 0, 1],
     jacobians: [1, 1, 2],
     factorizations: [1, 2, 2],
     newtonIterations: [2, 4, 6],
     krylovIterations: [0, 0, 0],
+    ms: [1, 2, 3],
   };
   const history: TrainingHistory = { loss: [1.6, 1.2, 0.3], evalIterations: [1, 2, 3], trainAcc: [0.2, 0.5, 0.9], testAcc: [0.2, 0.4, 0.8] };
   const charts = reportCharts({ history, run: { config: { trainSize: 500, batchSize: 500, optimizer: { type: "GradientFlow" } } }, flow });
