@@ -113,6 +113,9 @@ export class Trainer {
   layerHistory: LayerHistory;
   /** With a gradient flow, at every step: its flow time, gradient norm and what the solver has spent (else undefined). */
   flowHistory?: FlowHistory;
+  /** The last mini-batch step's batch and the gradients its update used (before the update), for pictures of the backward pass. */
+  lastBatch?: { x: Tensor; t: Tensor };
+  lastGradients?: Record<string, Tensor>;
   /** Why the run ended before config.iters, once it has. */
   stopReason?: StopReason;
   readonly validation?: BatchSource;
@@ -214,6 +217,8 @@ export class Trainer {
     if (isWholeBatch(this.optimizer)) return this.flowStep(this.optimizer);
     const { x, t } = this.train.batch(this.nextBatch(), this.net.dtype);
     const grads = this.net.gradient(x, t);
+    this.lastBatch = { x, t };
+    this.lastGradients = grads;
     const loss = this.net.lastLoss as number;
     const step = this.iteration + 1;
     // before any update a failure is the initial weights', after one the learning rate's
