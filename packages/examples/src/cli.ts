@@ -13,6 +13,7 @@ import { VERSION } from "./version.js";
 import { checkNet, gradientCheckNet } from "./gradient-check.js";
 import { NET_FLAGS, checkNetSize, netFlagsHelp, parseNetFlags } from "./net-flags.js";
 import type { Output } from "./output.js";
+import { playgroundCommand } from "./playground-command.js";
 import { predictCommand } from "./predict-command.js";
 import { reportCommand } from "./report-command.js";
 import { sweepCommand } from "./sweep-command.js";
@@ -35,6 +36,8 @@ Commands:
                batch norm, overfitting and hyperparameter search (backprop demo --help lists them)
   bench        speed and memory, side by side with a NumPy reference of the same work
   sweep        random hyperparameter search, trials in parallel, resumable, with a parallel-coordinates page
+  playground   write (and serve) the playground page: a net learning a 2-D data set in the browser, forward and
+               backward, with backprop itself running in the page
 
 Run 'backprop <command> --help' for a command's flags, and 'backprop --version' for the version.
 `;
@@ -82,6 +85,8 @@ export async function run(argv: string[], out: Output): Promise<number> {
         return await benchCommand(rest, out);
       case "sweep":
         return await sweepCommand(rest, out);
+      case "playground":
+        return await playgroundCommand(rest, out);
       case "--version":
       case "version":
         out.stdout(`backprop ${VERSION}\n`);
@@ -93,7 +98,7 @@ export async function run(argv: string[], out: Output): Promise<number> {
         out.stdout(HELP);
         return 0;
       default:
-        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep)`);
+        throw new UsageError(`backprop: unknown command '${command}' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep, playground)`);
     }
   } catch (error) {
     // bad input: flags, data files, model files; a file that cannot be written, a net too large, a kernel that

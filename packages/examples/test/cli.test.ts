@@ -44,7 +44,7 @@ describe("backprop CLI", () => {
     const { code, stdout, stderr } = await cli("fit");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep)\n");
+    expect(stderr).toBe("backprop: unknown command 'fit' (commands: train, evaluate, predict, export, report, gradcheck, graph, demo, bench, sweep, playground)\n");
   });
 
   it("rejects an unknown demo and a missing name with exit code 2", async () => {
