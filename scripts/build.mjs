@@ -27,15 +27,5 @@ await build({
   logLevel: "warning",
 });
 
-// the playground's page script, for the browser: playground-command.ts inlines new URL("./playground.js",
-// import.meta.url) of cli.js into the page it writes. No externals, so that a Node built-in reaching the page fails here
-await build({
-  entryPoints: { playground: "packages/examples/src/playground/page/main.ts" },
-  outdir: "packages/examples/bundle",
-  conditions: ["@backprop/source"],
-  bundle: true,
-  platform: "browser",
-  format: "iife",
-  target: "es2022",
-  logLevel: "warning",
-});
+// the playground's page script, for the browser, beside cli.js (see packages/examples/scripts/build-page.mjs)
+await import("../packages/examples/scripts/build-page.mjs");

@@ -1,6 +1,7 @@
 // Draws the README's pictures into docs/images/ from real runs of the CLI bundle (pnpm build first): the book's
 // apple graphs, the graph of a trained TwoLayerNet and a penguins net unit by unit, charts of the default run's
-// report, and a screenshot of a 20-trial sweep's page (in /usr/bin/chromium). About two minutes on two cores.
+// report, a screenshot of a 20-trial sweep's page and three of the playground (in /usr/bin/chromium). About two
+// minutes on two cores.
 //   node scripts/build.mjs && node scripts/readme-pictures.mjs
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -52,6 +53,30 @@ try {
   await page.goto(pathToFileURL(join(work, "sweep", "sweep.html")).href);
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(images, "sweep.png"), fullPage: true });
+
+  // the playground: the book's spiral after 1,000 steps (forward), a sigmoid net's fading gradients (backward), and
+  // one sample stepped through
+  cli("playground", "--out", join(work, "site"));
+  const site = pathToFileURL(join(work, "site", "index.html")).href;
+  const playground = await browser.newPage({ viewport: { width: 1400, height: 760 }, deviceScaleFactor: 1.5 });
+  const ready = () => playground.waitForFunction(() => document.body.dataset.state === "ready");
+  await playground.goto(site);
+  await ready();
+  // 1,000 steps, the loss curves recorded every 10 as the page records them while it plays
+  await playground.evaluate(() => {
+    for (let k = 0; k < 100; k++) (window.playground.step(10), window.playground.session.recordCurve());
+    window.playground.draw();
+  });
+  await playground.screenshot({ path: join(images, "playground-forward.png") });
+  await playground.locator("#step-through-section").screenshot({ path: join(images, "playground-step-through.png") });
+  await playground.goto(`${site}?activation=sigmoid&init=xavier&hidden=8,8,8,8`);
+  await ready();
+  await playground.evaluate(() => {
+    for (let k = 0; k < 10; k++) (window.playground.step(10), window.playground.session.recordCurve());
+    window.playground.setMode("backward");
+    window.playground.draw();
+  });
+  await playground.screenshot({ path: join(images, "playground-backward.png") });
   await browser.close();
   console.log(`wrote ${images}/`);
 } finally {
