@@ -62,9 +62,9 @@ try {
   const ready = () => playground.waitForFunction(() => document.body.dataset.state === "ready");
   await playground.goto(site);
   await ready();
-  // 1,000 steps, the loss curves recorded every 10 as the page records them while it plays
+  // 1,000 steps in steps of 10: playground.step records a point of the loss curves after each, as playing does
   await playground.evaluate(() => {
-    for (let k = 0; k < 100; k++) (window.playground.step(10), window.playground.session.recordCurve());
+    for (let k = 0; k < 100; k++) window.playground.step(10);
     window.playground.draw();
   });
   await playground.screenshot({ path: join(images, "playground-forward.png") });
@@ -72,7 +72,7 @@ try {
   await playground.goto(`${site}?activation=sigmoid&init=xavier&hidden=8,8,8,8`);
   await ready();
   await playground.evaluate(() => {
-    for (let k = 0; k < 10; k++) (window.playground.step(10), window.playground.session.recordCurve());
+    for (let k = 0; k < 10; k++) window.playground.step(10);
     window.playground.setMode("backward");
     window.playground.draw();
   });

@@ -97,7 +97,14 @@ const TYPES: Record<string, string> = {
 /** Serves the files of `root` on 127.0.0.1:port (0: any) until out.signal aborts (the CLI's Ctrl-C ends the process). */
 async function serve(root: string, port: number, out: Output): Promise<void> {
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+    } catch {
+      // a malformed %-escape is the request's fault: say so, and keep serving
+      res.writeHead(400, { "content-type": "text/plain" }).end("bad request: the path is not a valid URL\n");
+      return;
+    }
     const file = resolve(root, `.${path.endsWith("/") ? `${path}index.html` : path}`);
     const inside = file === root || file.startsWith(root + sep);
     if (req.method !== "GET" && req.method !== "HEAD") {

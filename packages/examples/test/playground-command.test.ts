@@ -70,7 +70,11 @@ describe("backprop playground", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await page.text()).toBe(readFileSync(join(dir, "served", "index.html"), "utf8"));
-    expect((await fetch(`${url}../../etc/passwd`)).status).toBe(404);
+    // an encoded "/" passes the URL parser, which would fold a plain "../": without the guard, /etc/passwd would be served
+    expect((await fetch(`${url}..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+    // a malformed escape is a bad request, and the server goes on serving
+    expect((await fetch(`${url}%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(url as string)).status).toBe(200);
     expect((await fetch(`${url}nothing.js`)).status).toBe(404);
     stop.abort();
     expect(await served).toBe(0);

@@ -25,10 +25,26 @@ export interface StepThrough {
   /** The class index, or the target row for regression. */
   t: number | number[];
   forward: ForwardRow[];
+  /** dataLoss + weightDecay, the loss the gradient is of. */
   loss: number;
+  /** This sample's −log Y[t] (or ½ Σ (Y − T)² for regression). */
+  dataLoss: number;
+  /** λ/2 Σ‖W‖² over the decayed weights; 0 without weight decay. */
+  weightDecay: number;
   backward: BackwardRow[];
 }
 
+/** Why the page shows no step-through for a net with batch norm. */
+export const BATCH_NORM_NOTE =
+  "The step-through traces one sample in training mode, where batch norm's variance over one sample is 0 and every gradient below it vanishes: turn batch norm off to step through a sample";
+
+/** BATCH_NORM_NOTE when `net` has a BatchNormalization layer (its one-sample trace would be all zeros below it), else undefined. */
+export function stepThroughNote(net: Net): string | undefined {
+  return [...net.layers].some(([, layer]) => layer.spec().type === "BatchNormalization") ? BATCH_NORM_NOTE : undefined;
+}
+
+/** The weight decay's term of the loss, as the loss row names it. */
+const DECAY = "λ/2 Σ‖W‖²";
 const ACTIVATION = { Relu: "relu", Sigmoid: "sigmoid", Tanh: "tanh" } as Record<string, string>;
 const DERIVATIVE = { Relu: (z: string) => `(${z} > 0)`, Sigmoid: (_: string, o: string) => `${o}(1 − ${o})`, Tanh: (_: string, o: string) => `(1 − ${o}²)` } as Record<string, (z: string, o: string) => string>;
 
@@ -40,7 +56,7 @@ const numbers = (x: Tensor): number[] | number[][] => x.toArray() as number[] | 
  * Sample `sample` of `set` through the net, from traceNet on that one sample (training mode, as the gradient is;
  * the net's generator and running statistics are restored afterwards, so that training goes on as without it):
  * for each Affine k, O(k-1) (1, n), Wk (n, m), bk (m), Zk = O(k-1)·Wk + bk (1, m); each activation Ok = f(Zk); the
- * loss; then backward δk = dL/dZk, dWk = O(k-1)ᵀ·δk (+ λWk with weight decay), dbk = δk, dO(k-1) = δk·Wkᵀ; each
+ * loss (with its λ/2 Σ‖W‖² term under weight decay); then backward δk = dL/dZk, dWk = O(k-1)ᵀ·δk (+ λWk with weight decay), dbk = δk, dO(k-1) = δk·Wkᵀ; each
  * quantity's shape for a batch of `batchSize` beside it. O0 is the sample's x.
  */
 export function stepThrough(net: Net, set: PlaneSet, sample: number, batchSize: number): StepThrough {
@@ -95,12 +111,14 @@ export function stepThrough(net: Net, set: PlaneSet, sample: number, batchSize: 
   const { loss } = trace;
   const softmax = loss.type === "SoftmaxWithLoss";
   const Y = loss.out ?? loss.y;
+  const dataFormula = softmax ? "−(1/N) Σ log Y[t]" : "(1/2N) Σ (Y − T)²";
+  const decayed = net.weightDecayLambda > 0;
   forward.push({
     layer: loss.type,
     op: loss.type,
-    formula: softmax ? `Y = softmax(${input}), L = −(1/N) Σ log Y[t]` : `Y = ${input}, L = (1/2N) Σ (Y − T)²`,
-    values: { Y: numbers(Y), L: [loss.loss] },
-    shapes: { Y: batch(Y), L: "()" },
+    formula: `${softmax ? `Y = softmax(${input})` : `Y = ${input}`}, L = ${dataFormula}${decayed ? ` + ${DECAY}` : ""}`,
+    values: { Y: numbers(Y), ...(decayed ? { [dataFormula]: [loss.dataLoss], [DECAY]: [loss.weightDecay] } : {}), L: [loss.loss] },
+    shapes: { Y: batch(Y), ...(decayed ? { [dataFormula]: "()", [DECAY]: "()" } : {}), L: "()" },
   });
   backward.unshift({
     layer: loss.type,
@@ -110,7 +128,7 @@ export function stepThrough(net: Net, set: PlaneSet, sample: number, batchSize: 
     shapes: { [grad(input)]: batch(loss.dy) },
   });
   const target = set.labels ? set.labels[sample] : [(set.targets as Float64Array)[sample]];
-  return { sample, x: [set.x[2 * sample], set.x[2 * sample + 1]], t: target, forward, loss: loss.loss, backward };
+  return { sample, x: [set.x[2 * sample], set.x[2 * sample + 1]], t: target, forward, loss: loss.loss, dataLoss: loss.dataLoss, weightDecay: loss.weightDecay, backward };
 }
 
 /** The name of a layer's output: Zk (Affine k), Ok (activation), Dk (Dropout), BNk (batch norm), else its name. */

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Tensor } from "@backprop/core";
-import { MultiLayerNet, SGD, Trainer, accuracy, deserializeModel, evaluateMetrics, meanLoss, traceNet, type Net } from "@backprop/layers";
+import { Adam, MultiLayerNet, SGD, Trainer, accuracy, deserializeModel, evaluateMetrics, meanLoss, traceNet, type Net } from "@backprop/layers";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,8 @@ import type { Output } from "../../src/output.js";
 import { playgroundCommand } from "../../src/playground-command.js";
 import { fmt } from "../../src/playground/page/dom.js";
 import { generateData, planeSource, type PlaneData } from "../../src/playground/plane-data.js";
-import { DEFAULT_SETTINGS, type PlaygroundSettings } from "../../src/playground/settings.js";
+import { DEFAULT_SETTINGS, settingsToQuery, type PlaygroundSettings } from "../../src/playground/settings.js";
+import { BATCH_NORM_NOTE } from "../../src/playground/step-through.js";
 import { browserTitle, hasChromium, launchChromium } from "./chromium.js";
 import { colourCount, inkShare, openPage } from "./page-check.js";
 
@@ -447,7 +448,8 @@ describe.skipIf(!hasChromium)(browserTitle("the playground page (backprop playgr
     const bytes = Uint8Array.from(exported.bytes);
     const { net, header } = deserializeModel(bytes, "playground.bpm");
     expect(net.predict(Tensor.fromData(Float64Array.from(points.flat()), [points.length, 2])).toArray()).toEqual(exported.predictions);
-    expect(nodeEvaluate(net, generateData({ ...DEFAULT_SETTINGS, seed: SEED }))).toEqual(exported.evaluate);
+    // Node's data and softmax differ from Chromium's in the last bit (see TRAINED): the same figures to rounding
+    expect(gap(nodeEvaluate(net, generateData({ ...DEFAULT_SETTINGS, seed: SEED })), exported.evaluate)).toBeLessThan(ONE_PASS);
     expect((header.training as { iteration: number }).iteration).toBe(STEPS);
 
     // a fresh page with the defaults (seed 0): the file's recorded settings (seed 3) come with it
@@ -512,6 +514,19 @@ describe.skipIf(!hasChromium)(browserTitle("the playground page (backprop playgr
       expect(colourCount(png), name).toBeGreaterThan(12);
     };
     await check("playground-forward.png", await page.screenshot({ fullPage: false }));
+    // the header alone is ink: the views themselves are checked too
+    const heatmap = await page.locator("#heatmap").screenshot();
+    writeFileSync(join(shots, "playground-heatmap.png"), heatmap);
+    expect(inkShare(heatmap), "heat-map").toBeGreaterThan(0.2);
+    expect(colourCount(heatmap), "heat-map").toBeGreaterThan(12);
+    // the output neuron of class 0: its probability over the plane, from neutral to its colour
+    const neuron = await page.locator('.neuron[data-layer="3"][data-unit="0"] canvas').screenshot();
+    expect(inkShare(neuron), "output neuron").toBeGreaterThan(0.1);
+    expect(colourCount(neuron), "output neuron").toBeGreaterThan(4);
+    const strokes = await page.evaluate(() => Array.from((globalThis as any).document.querySelectorAll("line.link")).map((l: any) => [l.getAttribute("stroke"), Number(l.getAttribute("stroke-width"))]));
+    // both signs' colours, and widths that follow the weights
+    expect(new Set(strokes.map(([colour]) => colour)).size, "link colours").toBeGreaterThanOrEqual(2);
+    expect(new Set(strokes.map(([, width]) => width)).size, "link widths").toBeGreaterThan(10);
     await page.evaluate(() => {
       playground.setSettings({ activation: "sigmoid", hidden: [8, 8, 8, 8], init: "xavier" });
       playground.step(200);
@@ -540,6 +555,131 @@ describe.skipIf(!hasChromium)(browserTitle("the playground page (backprop playgr
     await check("playground-step-through.png", await page.locator("#step-through-section").screenshot());
     console.log(`playground screenshots in ${shots}${shotsAreTemp ? " (a temporary folder, removed after the tests; set BACKPROP_SCREENSHOTS to keep them)" : ""}`);
     expect(problems).toEqual([]);
+  });
+
+  // fails if a batch-norm net's step-through shows its one-sample trace (every gradient below batch norm exactly 0),
+  // or the backward view draws its hidden neurons from db (0 to rounding under batch norm) rather than dβ
+  it("?batchNorm=true: the step-through says in one line why it is not shown; the backward view's hidden neurons are dβ", async () => {
+    const { page, problems } = await open("?batchNorm=true");
+    expect(await page.textContent("#step-through")).toBe(BATCH_NORM_NOTE);
+    expect(await page.locator("#step-through table, #step-through .quantity").count()).toBe(0);
+    const got = await page.evaluate(() => {
+      playground.step(50);
+      playground.setMode("backward");
+      const doc = (globalThis as any).document;
+      const shown = Object.fromEntries(
+        Array.from(doc.querySelectorAll(".neuron"))
+          .filter((n: any) => n.dataset.layer === "1" || n.dataset.layer === "2")
+          .map((n: any) => [`${n.dataset.layer}[${n.dataset.unit}]`, Number(n.dataset.grad)]),
+      );
+      const grads = playground.lastGradients();
+      const entries = (key: string) => Array.from(grads[key].copy().contiguousData()) as number[];
+      const beta = Object.fromEntries([1, 2].flatMap((k) => entries(`beta${k}`).map((v, j) => [`${k}[${j}]`, v])));
+      const db = [1, 2].flatMap((k) => entries(`b${k}`));
+      return { shown, beta, db, hint: doc.getElementById("network-hint").textContent, trace: playground.stepThrough(5), text: doc.getElementById("step-through").textContent };
+    });
+    expect(Object.keys(got.shown)).toHaveLength(16);
+    expect(got.shown).toEqual(got.beta);
+    // what the neurons used to show: db is 0 to rounding, since batch norm subtracts the batch's mean ...
+    expect(Math.max(...got.db.map(Math.abs))).toBeLessThan(1e-12);
+    // ... while dβ is not
+    expect(Math.max(...Object.values(got.shown).map(Math.abs))).toBeGreaterThan(1e-4);
+    expect(got.hint).toMatch(/dβ/);
+    expect(got.trace).toBeUndefined();
+    expect(got.text).toBe(BATCH_NORM_NOTE);
+    // the hover's per-sample formulas say the same
+    await page.hover('.neuron[data-layer="1"][data-unit="0"]');
+    expect(await page.textContent("#tooltip")).toContain(BATCH_NORM_NOTE);
+    expect(problems).toEqual([]);
+  });
+
+  // fails if the address bar keeps a value the page replaced (a copied link would not reproduce the run shown)
+  it("?lr=abc: the page shows the error, runs the default learning rate, and the URL says lr=0.3", async () => {
+    const { page, problems } = await open("?lr=abc&seed=4");
+    expect(await page.textContent("#errors")).toBe("lr: expected a number above 0, at most 10, got 'abc'");
+    expect(new URL(page.url()).search).toBe(`?${settingsToQuery({ ...DEFAULT_SETTINGS, seed: 4 })}`);
+    expect(new URL(page.url()).searchParams.get("lr")).toBe("0.3");
+    // and a csv link, which has no CSV yet, says the spiral it shows
+    const csv = await open("?dataset=csv");
+    expect(new URL(csv.page.url()).searchParams.get("dataset")).toBe("spiral");
+    expect(problems).toEqual([]);
+    expect(csv.problems).toEqual([]);
+  });
+
+  // fails if an empty or fractional seed is taken (Number("") is 0) instead of refused with the previous one kept
+  it("a seed field cleared or fractional is refused with one line, the previous seed kept", async () => {
+    const { page, problems } = await open(`?seed=${SEED}`);
+    for (const text of ["", "1.5"]) {
+      await page.fill("#setting-seed", text);
+      await page.dispatchEvent("#setting-seed", "change");
+      expect(await page.textContent("#errors")).toBe(`seed: expected an integer from 0 to 2^31 - 1, got '${text}'`);
+      expect(await page.evaluate(() => playground.settings.seed)).toBe(SEED);
+      expect(await page.inputValue("#setting-seed")).toBe(String(SEED));
+      expect(new URL(page.url()).searchParams.get("seed")).toBe(String(SEED));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  // fails if the points slider cannot show what the URL accepts, or a model file leaves the sample chooser on the old data
+  it("the points slider goes to 1000 as the URL does; importing a model updates the sample chooser's range", async () => {
+    const { page, problems } = await open("?points=1000");
+    expect(await page.getAttribute("#setting-points", "max")).toBe("1000");
+    expect(await page.inputValue("#setting-points")).toBe("1000");
+    const small = await open("?points=10");
+    const bytes = await small.page.evaluate(() => Array.from(playground.exportModel() as Uint8Array));
+    const got = await page.evaluate((b) => {
+      playground.stepThrough(2000);
+      const input = (globalThis as any).document.getElementById("sample");
+      const before = [input.max, input.value];
+      playground.importModel(Uint8Array.from(b));
+      return { before, after: [input.max, input.value], train: playground.session.data.train.length, sample: playground.trace?.sample };
+    }, bytes);
+    expect(got.before).toEqual(["2399", "2000"]);
+    // 10 points of each of 3 classes, 80% for training: 24
+    expect(got.train).toBe(24);
+    expect(got.after).toEqual(["23", "23"]);
+    expect(problems).toEqual([]);
+    expect(small.problems).toEqual([]);
+  });
+
+  // fails if the divergence message repeats itself or spans lines
+  it("a diverging run pauses with one clean line", async () => {
+    const { page, problems } = await open("?dataset=regression&lr=10");
+    const loss = await page.evaluate(() => playground.step(500));
+    expect(loss).toBeNaN();
+    const error = (await page.textContent("#errors")) ?? "";
+    expect(error).toMatch(/^the weights' norm grew from .* by iteration \d+; training stopped there, try a learning rate smaller than 10; reset to start again$/);
+    expect(error.match(/stopped/g)).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+
+  // fails if a control's change does not reach the URL as settingsToQuery, or a link opened afresh does not rebuild the
+  // same run (initial weights, batches, optimizer), or that run is not the library's in Node
+  it("changing controls rewrites the URL; that URL in a fresh page gives the same weights and losses, and Node's", async () => {
+    const settings: PlaygroundSettings = { ...DEFAULT_SETTINGS, seed: SEED, activation: "sigmoid", optimizer: "adam", lr: 0.01 };
+    const { page, problems } = await open(`?seed=${SEED}`);
+    await page.selectOption("#setting-activation", "sigmoid");
+    await page.selectOption("#setting-optimizer", "adam");
+    await page.selectOption("#setting-lr", "0.01");
+    expect(await page.evaluate(() => playground.settings)).toEqual(settings);
+    const query = new URL(page.url()).search;
+    expect(query).toBe(`?${settingsToQuery(settings)}`);
+    const initial = await links(page, "data-weight");
+    const fresh = await open(query);
+    expect(await fresh.page.evaluate(() => playground.settings)).toEqual(settings);
+    expect(await links(fresh.page, "data-weight")).toEqual(initial);
+    const run = (p: Page) => p.evaluate(() => (playground.step(50), playground.evaluate()));
+    const first = await run(page);
+    expect(await run(fresh.page)).toEqual(first);
+    // the library alone: a sigmoid MultiLayerNet, Adam and a Trainer by hand
+    const data = generateData(settings);
+    const net = new MultiLayerNet(2, settings.hidden, data.classes, { activation: "sigmoid", weightInitStd: "he", seed: SEED });
+    expect(gap(initial, linksOf(net.params))).toBeLessThan(ONE_PASS);
+    const trainer = new Trainer(net, new Adam(0.01), planeSource(data.train), planeSource(data.test), { batchSize: settings.batchSize, iters: 50, seed: SEED });
+    for (let i = 0; i < 50; i++) trainer.step();
+    expect(gap(first, nodeEvaluate(net, data))).toBeLessThan(TRAINED);
+    expect(problems).toEqual([]);
+    expect(fresh.problems).toEqual([]);
   });
 
   // a benchmark, not a timed test: fails only if the measurement is not a finite number (a step that throws, a

@@ -209,7 +209,7 @@ describe("the npm packages, installed from their tarballs outside the workspace"
     expect(sweep.stdout).toMatch(/^2 trials at once, each in a worker thread/m);
     expect(readFileSync(join(app, "sweep/trials.csv"), "utf8").trim().split("\n")).toHaveLength(5);
     // the playground's page script, bundled for the browser by prepack into dist/ and inlined into the page
-    expect(sh(backprop, ["playground", "--out", "site"], app)).toMatch(/^wrote site\/index\.html/);
+    expect(sh(backprop, ["playground", "--out", "site"], app)).toMatch(/^wrote \S*site\/index\.html: open it in a browser$/m);
     const site = readFileSync(join(app, "site/index.html"), "utf8");
     expect(site).toContain("<title>backprop playground");
     expect(site).toContain("window.playground");

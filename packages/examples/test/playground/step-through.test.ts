@@ -4,16 +4,16 @@ import { describe, expect, test } from "vitest";
 import { generateData, planeSource, type PlaneSet } from "../../src/playground/plane-data.js";
 import { PlaygroundSession } from "../../src/playground/session.js";
 import { DEFAULT_SETTINGS } from "../../src/playground/settings.js";
-import { stepThrough } from "../../src/playground/step-through.js";
+import { BATCH_NORM_NOTE, stepThrough, stepThroughNote } from "../../src/playground/step-through.js";
 
 const W1 = [[0.1, 0.2], [0.3, -0.4]];
 const b1 = [0.05, -0.1];
 const W2 = [[0.5, -0.6], [0.7, 0.8]];
 const b2 = [0, 0.1];
 
-/** A 2-2-2 sigmoid net with the weights above. */
-function handNet(): MultiLayerNet {
-  const net = new MultiLayerNet(2, [2], 2, { activation: "sigmoid" });
+/** A 2-2-2 sigmoid net with the weights above (and weight decay `lambda`). */
+function handNet(lambda = 0): MultiLayerNet {
+  const net = new MultiLayerNet(2, [2], 2, { activation: "sigmoid", weightDecayLambda: lambda });
   net.params.W1.assign(tensor(W1));
   net.params.b1.assign(tensor(b1));
   net.params.W2.assign(tensor(W2));
@@ -123,6 +123,37 @@ describe("stepThrough", () => {
     expect(s.backward.at(-1)?.formula).toBe("dW1 = O0ᵀ·δ1 + λ·W1, db1 = Σ δ1, dO0 = δ1·W1ᵀ");
     expect(s.forward.map((r) => r.formula).slice(0, 4)).toEqual(["Z1 = O0·W1 + b1", "BN1 = BatchNormalization(Z1)", "O1 = relu(BN1)", "D1 = O1 ⊙ mask"]);
     expect(b.step(20)).toBe(a.step(20));
+  });
+
+  test("weight decay: the loss row is −log Y[t] + λ/2 Σ‖W‖², each term shown, as computed by hand", () => {
+    const lambda = 0.1;
+    const h = byHand();
+    const squares = [...W1.flat(), ...W2.flat()].reduce((sum, w) => sum + w * w, 0);
+    // 0.1² + 0.2² + 0.3² + 0.4² + 0.5² + 0.6² + 0.7² + 0.8² = 2.04: λ/2 of it is 0.102
+    expect(squares).toBeCloseTo(2.04, 14);
+    const s = stepThrough(handNet(lambda), set, 1, 30);
+    const last = s.forward.at(-1)!;
+    expect(last.formula).toBe("Y = softmax(Z2), L = −(1/N) Σ log Y[t] + λ/2 Σ‖W‖²");
+    expect(Object.keys(last.values)).toEqual(["Y", "−(1/N) Σ log Y[t]", "λ/2 Σ‖W‖²", "L"]);
+    expect(last.shapes).toEqual({ Y: "(30, 2)", "−(1/N) Σ log Y[t]": "()", "λ/2 Σ‖W‖²": "()", L: "()" });
+    close(last.values["−(1/N) Σ log Y[t]"], [h.L]);
+    close(last.values["λ/2 Σ‖W‖²"], [0.102]);
+    close(last.values.L, [h.L + 0.102]);
+    expect(s.dataLoss).toBeCloseTo(h.L, 13);
+    expect(s.weightDecay).toBeCloseTo(0.102, 14);
+    expect(s.loss).toBeCloseTo(h.L + 0.102, 13);
+    // without weight decay: the data term alone, no decay term
+    const plain = stepThrough(handNet(), set, 1, 30);
+    expect(Object.keys(plain.forward.at(-1)!.values)).toEqual(["Y", "L"]);
+    expect([plain.weightDecay, plain.dataLoss]).toEqual([0, plain.loss]);
+  });
+
+  test("a net with batch norm has a note in place of the step-through (its one-sample variance is 0); others none", () => {
+    const data = generateData(DEFAULT_SETTINGS);
+    expect(stepThroughNote(new PlaygroundSession({ ...DEFAULT_SETTINGS, batchNorm: true }, data).net)).toBe(BATCH_NORM_NOTE);
+    expect(BATCH_NORM_NOTE).toMatch(/variance over one sample is 0 .*turn batch norm off/);
+    expect(stepThroughNote(new PlaygroundSession({ ...DEFAULT_SETTINGS, dropout: 0.2 }, data).net)).toBeUndefined();
+    expect(stepThroughNote(handNet())).toBeUndefined();
   });
 
   test("regression: t is the target row; a sample out of range is an error", () => {

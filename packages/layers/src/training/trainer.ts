@@ -338,6 +338,8 @@ export class Trainer {
     this.startNorm = undefined;
     this.lastNorm = undefined;
     this.stepFigures = undefined;
+    this.lastBatch = undefined;
+    this.lastGradients = undefined;
   }
 
   /** The fields of `state`, checked against this trainer's config, metrics, net and training set. */

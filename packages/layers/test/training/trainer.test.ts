@@ -569,3 +569,23 @@ function withEntry(x: Tensor, i: number, value: number): Tensor {
   out.set([i], value);
   return out;
 }
+
+describe("the last step's batch and gradients", () => {
+  test("are the batch the step drew and net.gradient on it at the weights before its update; a restore forgets them", () => {
+    const t = trainer();
+    const before = new TwoLayerNet(DIM, 8, CLASSES, { weightInitStd: 0.1, seed: 1 });
+    expect(t.lastGradients).toBeUndefined();
+    t.step();
+    const { x, t: labels } = t.lastBatch!;
+    expect(x.shape).toEqual([10, DIM]);
+    // the same initial weights, the same batch: the gradients the update used, bit for bit
+    const expected = before.gradient(x, labels);
+    for (const name of Object.keys(expected)) expect(bitsOf(t.lastGradients![name])).toEqual(bitsOf(expected[name]));
+    // and not the gradients at the weights after the update
+    const after = t.net.gradient(x, labels);
+    expect(bitsOf(after.W1)).not.toEqual(bitsOf(t.lastGradients!.W1));
+    t.restore(t.state());
+    expect([t.lastBatch, t.lastGradients]).toEqual([undefined, undefined]);
+  });
+});
+

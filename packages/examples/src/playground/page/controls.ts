@@ -17,7 +17,7 @@ type Control =
 export const DATA_CONTROLS: Control[] = [
   { key: "dataset", label: "Data set", kind: "select", choices: DATASETS },
   { key: "classes", label: "Classes (spiral)", kind: "range", min: 2, max: 5, step: 1 },
-  { key: "points", label: "Points (per class)", kind: "range", min: 10, max: 500, step: 10, title: "per class for classification, in all for regression" },
+  { key: "points", label: "Points (per class)", kind: "range", min: 10, max: 1000, step: 10, title: "per class for classification, in all for regression" },
   { key: "noise", label: "Noise", kind: "range", min: 0, max: 1, step: 0.05 },
   { key: "testRatio", label: "Test ratio", kind: "range", min: 0.1, max: 0.9, step: 0.05 },
   { key: "seed", label: "Seed", kind: "number", min: 0, max: 2 ** 31 - 1, title: "seed of the data, the initial weights, the batches and dropout" },
@@ -109,11 +109,8 @@ export class ControlsForm {
       input = el("input", { id, type: "checkbox" });
     }
     this.inputs.set(c.key, input);
-    const read = (): unknown => {
-      if (input instanceof HTMLInputElement && input.type === "checkbox") return input.checked;
-      const text = input.value;
-      return c.key === "dataset" || c.key === "activation" || c.key === "optimizer" || (c.key === "init" && (text === "he" || text === "xavier")) ? text : Number(text);
-    };
+    // the control's text goes through settingsFromQuery as the URL's does: an empty or fractional seed is refused there
+    const read = (): unknown => (input instanceof HTMLInputElement && input.type === "checkbox" ? input.checked : input.value);
     if (c.kind === "range") {
       const out = el("output", { for: id });
       this.outputs.set(c.key, out);

@@ -14,6 +14,8 @@ export interface HoverSource {
   readonly settings: PlaygroundSettings;
   readonly sample: number;
   readonly numbers?: SampleNumbers;
+  /** Why there are no sample numbers (a net with batch norm), said in their place. */
+  readonly note?: string;
 }
 
 /** The most terms of a sum written out; the rest are "+ …". */
@@ -27,6 +29,11 @@ const DERIVATIVE: Record<string, { text: string; of: (z: number, o: number) => n
 const at = (t: Tensor | undefined, ...index: number[]): number | undefined => (t === undefined ? undefined : t.get(...index));
 const par = (x: number): string => (x < 0 ? `(${fmt(x)})` : fmt(x));
 
+/**
+ * The tooltips of the network drawing, read from `page` when hovered: a link's weight, its last gradient and update,
+ * and the step-through sample's share of it; a neuron's bias, its gradient as the backward view draws it, and the
+ * sample's forward and backward formulas with the numbers in (or the page's note on why there are none).
+ */
 export function hoverText(page: HoverSource): HoverText {
   return {
     link(k, i, j) {
@@ -44,7 +51,8 @@ export function hoverText(page: HoverSource): HoverText {
         } else lines.push(`updated by ${page.settings.optimizer} from dW (and its own state)`);
       }
       const a = page.numbers?.affine[k - 1];
-      if (a) {
+      if (page.note) lines.push(page.note);
+      else if (a) {
         const o = a.inputValues[i];
         const d = a.delta[j];
         lines.push(`sample #${page.sample}: its share of Z${k}[${j}]: ${a.input}[${i}]·W = ${par(o)}·${par(w)} = ${fmt(o * w)}`);
@@ -59,8 +67,14 @@ export function hoverText(page: HoverSource): HoverText {
       const k = column;
       const last = k === n?.affine.length;
       const b = net.params[`b${k}`]?.get(j);
-      const delta = at(page.session.lastGradients()?.[`b${k}`], j);
-      const lines = [`${last ? "output" : `hidden layer ${k}`}, unit ${j}: b${k}[${j}] = ${b === undefined ? "-" : fmt(b)}`, `δ = db${k}[${j}] = ${delta === undefined ? "take a step first" : fmt(delta)}   (last mini-batch: Σ of dL/dZ over it)`];
+      const grads = page.session.lastGradients();
+      const beta = grads?.[`beta${k}`];
+      const value = (g: Tensor | undefined): string => (g === undefined ? "take a step first" : fmt(g.get(j)));
+      const gradient = beta
+        ? `dβ${k}[${j}] = ${value(beta)}   (last mini-batch: Σ of dL/d(BN${k}) over it, which reaches the unit; db${k} is 0 under batch norm)`
+        : `δ = db${k}[${j}] = ${value(grads?.[`b${k}`])}   (last mini-batch: Σ of dL/dZ over it)`;
+      const lines = [`${last ? "output" : `hidden layer ${k}`}, unit ${j}: b${k}[${j}] = ${b === undefined ? "-" : fmt(b)}`, gradient];
+      if (page.note) return [...lines, page.note];
       const a = n?.affine[k - 1];
       if (!n || !a) return lines;
       const terms = a.inputValues.map((o, i) => `${par(o)}·${par(a.W[i][j])}`);
@@ -79,8 +93,7 @@ export function hoverText(page: HoverSource): HoverText {
         const f = DERIVATIVE[act.type];
         lines.push(`  ${act.out}[${j}] = ${act.type}(${act.input}[${j}]) = ${act.type}(${fmt(z)}) = ${fmt(o)}`);
         lines.push(`backward: dL/d${act.input}[${j}] = dL/d${act.out}[${j}] · ${f.text} = ${par(act.dOut[j])}·${fmt(f.of(z, o))} = ${fmt(act.dOut[j] * f.of(z, o))}`);
-        if (act.input === `Z${k}`) lines.push(`  δ${k}[${j}] = ${fmt(a.delta[j])}`);
-        else lines.push(`  δ${k}[${j}] (through batch norm) = ${fmt(a.delta[j])}`);
+        lines.push(`  δ${k}[${j}] = ${fmt(a.delta[j])}`);
       }
       return lines;
     },

@@ -2,20 +2,21 @@
 // The playground page: the settings of the URL, the data and the session they make, the training loop (steps per
 // animation frame, redrawn at most at the chosen frame rate), and every view drawn from the session's own objects.
 // window.playground exposes the same objects and numbers for tests.
-import { DivergedError, deserializeModel, type Net } from "@backprop/layers";
+import { DivergedError } from "@backprop/layers";
 import type { Tensor } from "@backprop/core";
 import { neuronImages } from "../neuron-images.js";
 import { csvPlane, generateData, type CsvPlane } from "../plane-data.js";
 import { PlaygroundSession } from "../session.js";
-import { DEFAULT_SETTINGS, settingsFromQuery, settingsToQuery, type PlaygroundSettings } from "../settings.js";
-import { stepThrough, type StepThrough } from "../step-through.js";
+import { settingsFromQuery, settingsToQuery, type PlaygroundSettings } from "../settings.js";
+import { stepThrough, stepThroughNote, type StepThrough } from "../step-through.js";
 import { ControlsForm, settingsOfLocation, writeLocation } from "./controls.js";
 import { byId, fmt } from "./dom.js";
 import { download, modelBytes, onFileBytes, tfjsFiles } from "./export.js";
 import { drawHeatmap, outputColors, targetScale } from "./heatmap.js";
 import { drawLossChart } from "./loss-chart.js";
 import { hoverText } from "./hover.js";
-import { NetworkView, columnSizes, inputImages } from "./network-view.js";
+import { importedSession } from "./model-file.js";
+import { NetworkView, inputImages } from "./network-view.js";
 import { StepThroughView, sampleNumbers, type SampleNumbers } from "./step-through.js";
 
 /** The grid of the heat-map and the neurons' pictures. */
@@ -25,34 +26,51 @@ const TRACE_EVERY_MS = 1000;
 /** Steps per second are counted over windows of this length (ms). */
 const RATE_WINDOW_MS = 500;
 
+/** window.playground: what a test drives and reads; every call redraws the views as the page's own controls do. */
 export interface PlaygroundApi {
+  /** The settings of the run shown (the URL's query is settingsToQuery of them). */
   readonly settings: PlaygroundSettings;
+  /** The run shown: its net, trainer, data and loss curve. */
   readonly session: PlaygroundSession;
+  /** n training steps, then one redraw; returns the last step's loss (NaN when the run diverged, its reason shown). */
   step(n?: number): number;
+  /** The session's initial weights again, as the reset button. */
   reset(): void;
+  /** session.evaluate(): the four figures the page prints. */
   evaluate(): ReturnType<PlaygroundSession["evaluate"]>;
-  stepThrough(sample: number): StepThrough;
+  /** Traces training sample `sample` into the step-through panel; undefined for a net with batch norm (see BATCH_NORM_NOTE). */
+  stepThrough(sample: number): StepThrough | undefined;
+  /** The gradients of the last mini-batch's update, by parameter name; undefined before a step. */
   lastGradients(): Record<string, Tensor> | undefined;
+  /** The model file's bytes, as the export button downloads them. */
   exportModel(): Uint8Array;
+  /** A model file's bytes in, as the file input takes them (throws where the input shows the error). */
   importModel(bytes: Uint8Array): void;
+  /** A CSV's text as the data set, as the CSV file input takes it. */
   loadCsv(text: string): void;
   /** Applies settings as the form would (a new session); missing keys keep their values. */
   setSettings(patch: Partial<PlaygroundSettings>): void;
+  /** Starts and stops the training loop, as the play button. */
   play(): void;
   pause(): void;
+  /** Which the network drawing shows: weights and outputs, or the last batch's gradients. */
   setMode(mode: "forward" | "backward"): void;
   /** Redraws every view now. */
   draw(): void;
   /** Steps per second measured in the page over the last window while playing. */
   readonly stepsPerSecond: number;
+  /** "ready" once the page has drawn its first run. */
   state: "loading" | "ready";
 }
 
+/**
+ * The page's app: the settings and the session they build, the training loop, and every view redrawn from the
+ * session's objects. The form, the URL and the model file all go through apply() or use(), so they cannot disagree.
+ */
 class Playground {
   settings: PlaygroundSettings;
   session!: PlaygroundSession;
   csv?: CsvPlane;
-  csvName = "";
   playing = false;
   stepsPerFrame = 5;
   frameMs = 1000 / 30;
@@ -60,6 +78,8 @@ class Playground {
   sample = 0;
   trace?: StepThrough;
   numbers?: SampleNumbers;
+  /** Why there is no step-through (a net with batch norm), else undefined. */
+  note?: string;
   private lastDraw = 0;
   private lastTrace = 0;
   private rateStart = 0;
@@ -83,6 +103,8 @@ class Playground {
     this.steps = new StepThroughView(byId("step-through"));
     this.wire();
     this.rebuild();
+    // the URL says what is shown: bad values replaced by defaults, a csv link by the spiral
+    writeLocation(this.settings);
   }
 
   /** New settings from the form: the data and the session anew, the URL following. */
@@ -98,11 +120,16 @@ class Playground {
   }
 
   rebuild(): void {
-    const data = generateData(this.settings, this.settings.dataset === "csv" ? this.csv : undefined);
-    this.session = new PlaygroundSession(this.settings, data);
-    this.sample = Math.min(this.sample, data.train.length - 1);
+    this.use(new PlaygroundSession(this.settings, generateData(this.settings, this.settings.dataset === "csv" ? this.csv : undefined)));
+  }
+
+  /** `session` becomes the run shown: the sample chooser kept within its training set, every view drawn anew. */
+  private use(session: PlaygroundSession): void {
+    this.session = session;
+    const last = session.data.train.length - 1;
+    this.sample = Math.min(this.sample, last);
     const sampleInput = byId<HTMLInputElement>("sample");
-    sampleInput.max = String(data.train.length - 1);
+    sampleInput.max = String(last);
     sampleInput.value = String(this.sample);
     this.afterReset();
   }
@@ -127,7 +154,7 @@ class Playground {
     } catch (error) {
       if (!(error instanceof DivergedError)) throw error;
       this.pause();
-      this.form.showErrors([`training stopped at step ${error.iteration}: ${error.message}; lower the learning rate and reset`]);
+      this.form.showErrors([`${error.message}; reset to start again`]);
       return NaN;
     }
   }
@@ -169,9 +196,16 @@ class Playground {
   /** The step-through of the chosen sample with the net as it is now. */
   retrace(): void {
     const { net, data, settings } = this.session;
-    this.trace = stepThrough(net, data.train, this.sample, Math.min(settings.batchSize, data.train.length));
-    this.numbers = sampleNumbers(this.trace);
-    this.steps.draw(this.trace);
+    this.note = stepThroughNote(net);
+    if (this.note) {
+      this.trace = undefined;
+      this.numbers = undefined;
+      this.steps.note(this.note);
+    } else {
+      this.trace = stepThrough(net, data.train, this.sample, Math.min(settings.batchSize, data.train.length));
+      this.numbers = sampleNumbers(this.trace);
+      this.steps.draw(this.trace);
+    }
     this.lastTrace = performance.now();
   }
 
@@ -233,7 +267,11 @@ class Playground {
     byId("network-hint").textContent =
       this.network.mode === "backward"
         ? this.session.lastGradients()
-          ? "Backward: each link is dL/dW of the last mini-batch (before its update), each neuron its δ = db (the batch's dL/dZ), on one scale for the whole net. With sigmoid they fade toward the input: vanishing gradients; ReLU keeps them."
+          ? `Backward: each link is dL/dW of the last mini-batch (before its update), each neuron ${
+              this.settings.batchNorm
+                ? "its batch norm's dβ (the batch's dL/d(BN output) summed: what reaches the unit; its db is 0, since batch norm subtracts the batch's mean)"
+                : "its δ = db (the batch's dL/dZ summed)"
+            }, on one scale for the whole net. With sigmoid they fade toward the input: vanishing gradients; ReLU keeps them.`
           : "Backward: take a step first; the gradients are those of the last mini-batch."
         : "Forward: each neuron shows its output over the plane (blue positive, orange negative); each link is its weight, blue positive, orange negative, as wide as its size. Hover a link or a neuron for its numbers.";
   }
@@ -249,7 +287,6 @@ class Playground {
   loadCsv(text: string, name = "CSV"): void {
     const csv = csvPlane(text);
     this.csv = csv;
-    this.csvName = name;
     byId("csv-info").textContent = `${name}: ${csv.x.length / 2} rows, ${csv.labels ? `${csv.classes} classes (${csv.names.join(", ")})` : "regression"}`;
     this.apply({ ...this.settings, dataset: "csv" });
     this.form.show(this.settings);
@@ -259,29 +296,15 @@ class Playground {
     return modelBytes(this.session.net, this.settings, this.session.iteration);
   }
 
-  /**
-   * A model file into the page: the settings it records (a playground's file), or else those its net implies (hidden
-   * sizes, activation, batch norm, dropout, weight decay on the current data), become the page's; then its
-   * parameters and state are copied into the new session's net, so that its predictions show and training goes on
-   * from them. A net that does not fit (another input or output size) changes nothing.
-   */
+  /** A model file into the page (see importedSession): its settings become the page's, its net the session's. */
   importModel(bytes: Uint8Array, name = "model bytes"): void {
-    const { net, header } = deserializeModel(bytes, name, "importModel");
-    const wanted = recordedSettings(header.training?.settings, this.csv !== undefined) ?? settingsOfNet(net, this.settings);
-    const session = new PlaygroundSession(wanted, generateData(wanted, wanted.dataset === "csv" ? this.csv : undefined));
-    const target = session.net;
-    const fits = (n: Net): string => JSON.stringify({ layers: n.spec().layers, loss: n.spec().loss });
-    if (fits(net) !== fits(target)) throw new Error(`importModel: ${name} holds ${net}, which does not fit this data set's ${target}`);
-    for (const [key, p] of Object.entries(net.params)) target.params[key].contiguousData().set(p.copy().contiguousData());
-    target.restore(net.state());
+    const { session, net } = importedSession(bytes, name, this.settings, this.csv);
     this.pause();
-    this.settings = wanted;
-    writeLocation(wanted);
-    this.form.show(wanted);
-    this.session = session;
-    this.sample = Math.min(this.sample, session.data.train.length - 1);
+    this.settings = session.settings;
+    writeLocation(session.settings);
+    this.form.show(session.settings);
     byId("model-info").textContent = `loaded ${name}: ${net}`;
-    this.afterReset();
+    this.use(session);
   }
 
   private wire(): void {
@@ -338,28 +361,6 @@ class Playground {
   }
 }
 
-/** The settings that build `net` on the current data: its hidden sizes, activation, batch norm, dropout, weight decay. */
-function settingsOfNet(net: Net, s: PlaygroundSettings): PlaygroundSettings {
-  const layers = net.spec().layers;
-  const activation = layers.find((l) => ["Relu", "Sigmoid", "Tanh"].includes(l.type))?.type.toLowerCase() as PlaygroundSettings["activation"] | undefined;
-  const dropout = layers.find((l) => l.type === "Dropout") as { ratio?: number } | undefined;
-  return {
-    ...s,
-    hidden: columnSizes(net).slice(1, -1),
-    activation: activation ?? s.activation,
-    batchNorm: layers.some((l) => l.type === "BatchNormalization"),
-    dropout: dropout?.ratio ?? 0,
-    weightDecay: net.weightDecayLambda,
-  };
-}
-
-/** The settings a playground model file recorded, if they are valid ones (a CSV's only when a CSV is loaded). */
-function recordedSettings(recorded: unknown, haveCsv: boolean): PlaygroundSettings | undefined {
-  if (typeof recorded !== "object" || recorded === null) return undefined;
-  const { settings, errors } = settingsFromQuery(settingsToQuery({ ...DEFAULT_SETTINGS, ...(recorded as Partial<PlaygroundSettings>) }));
-  return errors.length === 0 && (settings.dataset !== "csv" || haveCsv) ? settings : undefined;
-}
-
 function start(): void {
   const app = new Playground();
   const api: PlaygroundApi = {
@@ -383,7 +384,7 @@ function start(): void {
       byId<HTMLInputElement>("sample").value = String(sample);
       app.retrace();
       app.draw();
-      return app.trace as StepThrough;
+      return app.trace;
     },
     lastGradients: () => app.session.lastGradients(),
     exportModel: () => app.exportModel(),

@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 // The net drawn as layers of neurons: each neuron a small heat-map of its output over the plane, each link an SVG line
 // coloured by the sign of its weight and as wide as its magnitude. The backward view redraws the same links with
-// dL/dW of the last batch and the neurons with their δ (= db, the batch's dL/dZ summed), on one scale for the whole
+// dL/dW of the last batch and the neurons with their δ (= db, the batch's dL/dZ summed; with batch norm, whose mean
+// subtraction makes db 0, the following BatchNorm's dβ, the batch's dL/d(BN output) summed), on one scale for the whole
 // net, so that gradients fading toward the input (sigmoid) show against ReLU's. Every link carries data-param, data-i,
-// data-j, data-weight and data-grad; every neuron data-layer, data-unit, data-bias, data-grad and data-value.
+// data-j, data-weight and data-grad; every neuron data-layer, data-unit, data-bias, data-grad (the gradient the backward
+// view draws) and data-value.
 import type { Tensor } from "@backprop/core";
 import type { Net } from "@backprop/layers";
 import { CLASS_COLORS, NEUTRAL, diverging, mix, signColor } from "./colors.js";
@@ -65,6 +67,10 @@ export function columnSizes(net: Net): number[] {
   return sizes;
 }
 
+/**
+ * The network drawing in `root`: columns of neuron pictures joined by SVG links, in the forward mode (outputs and
+ * weights) or the backward one (the last batch's gradients); `hover` gives the tooltips' lines.
+ */
 export class NetworkView {
   mode: ViewMode = "forward";
   private sizes: number[] = [];
@@ -74,7 +80,6 @@ export class NetworkView {
   private readonly layer: HTMLElement;
   private readonly tooltip: HTMLElement;
   private readonly summaries: HTMLElement[] = [];
-  private last?: NetworkFrame;
 
   constructor(private readonly root: HTMLElement, private readonly hover: HoverText) {
     this.svg = svgEl("svg", { class: "links" });
@@ -86,7 +91,6 @@ export class NetworkView {
 
   /** Draws the frame: the structure anew when the net's sizes changed, else only colours, widths and pictures. */
   draw(frame: NetworkFrame): void {
-    this.last = frame;
     const sizes = columnSizes(frame.net);
     if (sizes.join() !== this.sizes.join()) this.build(sizes);
     const { net, grads } = frame;
@@ -99,7 +103,7 @@ export class NetworkView {
       maxW = Math.max(maxW, maxAbs(net.params[`W${k}`]));
       if (grads) {
         maxG = Math.max(maxG, maxAbs(grads[`W${k}`]));
-        maxDelta = Math.max(maxDelta, maxAbs(grads[`b${k}`]));
+        maxDelta = Math.max(maxDelta, maxAbs(unitGrad(grads, k)));
       }
     }
     for (const link of this.links) {
@@ -115,7 +119,7 @@ export class NetworkView {
     for (const n of this.neurons) {
       const { column, unit } = n;
       const b = column > 0 ? net.params[`b${column}`]?.get(unit) : undefined;
-      const delta = column > 0 ? grads?.[`b${column}`]?.get(unit) : undefined;
+      const delta = column > 0 && grads ? unitGrad(grads, column)?.get(unit) : undefined;
       const value = frame.sampleValues?.[column]?.[unit];
       n.box.setAttribute("data-bias", b === undefined ? "" : String(b));
       n.box.setAttribute("data-grad", delta === undefined ? "" : String(delta));
@@ -137,11 +141,6 @@ export class NetworkView {
       this.summaries[k].textContent = text;
       this.summaries[k].dataset.meanAbs = String(backward ? meanAbs(grads?.[`W${k}`]) : meanAbs(W));
     }
-  }
-
-  /** Redraws the last frame (after the mode changed). */
-  redraw(): void {
-    if (this.last) this.draw(this.last);
   }
 
   private build(sizes: number[]): void {
@@ -198,6 +197,15 @@ export class NetworkView {
     this.tooltip.style.left = `${Math.min(e.clientX - bounds.left + 12, bounds.width - 40)}px`;
     this.tooltip.style.top = `${e.clientY - bounds.top + 12}px`;
   }
+}
+
+/**
+ * The gradient a neuron of column k is drawn with: dβk of the BatchNorm after Affine k when there is one (the batch's
+ * dL/d(BN output) summed, what reaches the unit: its dbk is 0 to rounding, since batch norm subtracts the batch's
+ * mean), else dbk, the batch's δ = dL/dZ summed.
+ */
+function unitGrad(grads: Record<string, Tensor>, k: number): Tensor | undefined {
+  return grads[`beta${k}`] ?? grads[`b${k}`];
 }
 
 function maxAbs(t: Tensor | undefined): number {

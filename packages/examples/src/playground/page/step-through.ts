@@ -59,9 +59,10 @@ export class StepThroughView {
     this.mark();
   }
 
-  /** The layer of the current row of the walk, or undefined when all are shown. */
-  current(): string | undefined {
-    return Number.isFinite(this.shown) ? this.rows[this.shown - 1]?.dataset.layer : undefined;
+  /** Shows `text` alone in place of the tables (why there is no step-through). */
+  note(text: string): void {
+    this.rows = [];
+    this.root.replaceChildren(el("p", { class: "step-through-note" }, text));
   }
 
   draw(s: StepThrough): void {
@@ -74,8 +75,13 @@ export class StepThroughView {
         el("tbody", {}, ...rows.map((r, i) => this.row(direction, r, i))),
       );
     const target = Array.isArray(s.t) ? `target ${s.t.map((v) => fmt(v)).join(", ")}` : `class ${s.t}`;
+    const ownLoss = Array.isArray(s.t) ? "½ Σ (Y − T)²" : "−log Y[t]";
+    const loss =
+      s.weightDecay > 0
+        ? `this sample's loss L = ${ownLoss} + λ/2 Σ‖W‖² = ${fmt(s.dataLoss, 6)} + ${fmt(s.weightDecay, 6)} = ${fmt(s.loss, 6)}`
+        : `loss of this sample alone L = ${ownLoss} = ${fmt(s.loss, 6)}`;
     this.root.replaceChildren(
-      el("p", { class: "sample-line", "data-sample": s.sample, "data-loss": String(s.loss) }, `sample #${s.sample}: x = (${s.x.map((v) => fmt(v)).join(", ")}), ${target}; loss of this sample alone L = ${fmt(s.loss, 6)}`),
+      el("p", { class: "sample-line", "data-sample": s.sample, "data-loss": String(s.loss) }, `sample #${s.sample}: x = (${s.x.map((v) => fmt(v)).join(", ")}), ${target}; ${loss}`),
       el("h3", {}, "Forward"),
       table("forward", s.forward),
       el("h3", {}, "Backward"),
