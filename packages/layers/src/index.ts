@@ -21,7 +21,7 @@ export { Registry, type Registered } from "./registry.js";
 export { numericalGradient, NUMERICAL_H } from "./gradient/numerical-gradient.js";
 export { compareGradients, gradientsAgree, gradientCheck, numericalGradients, checkLayer, checkLoss, type GradientDiff, type CheckLayerOptions, type Differentiable } from "./gradient/gradient-check.js";
 export { Trainer, DivergedError, MAX_COUNT, MIN_IMPROVEMENT, metricsOf, type TrainerConfig, type TrainerOptions, type TrainingHistory, type Evaluation, type StopReason } from "./training/trainer.js";
-export { evaluateMetrics, meanLoss, predictions, type BatchSource } from "./training/batch-source.js";
+export { evaluateMetrics, lossMetric, meanLoss, predictions, type BatchSource } from "./training/batch-source.js";
 export { FullBatchObjective, OBJECTIVE_CHUNK } from "./training/full-batch-objective.js";
 export { FLOW_KEYS, checkFlowHistory, emptyFlowHistory, type FlowHistory } from "./training/flow-history.js";
 export { BINS, PROBE_SAMPLES, checkLayerHistory, histogram, l2Norm, updateRatio, type ActivationHistogram, type LayerHistory, type LayerHistoryExpectations, type ParamHistory } from "./training/layer-history.js";

@@ -4,6 +4,7 @@ import { Rk45 } from "../ode/rk45.js";
 import type { OdeIntegrator, OdeSystem } from "../ode/ode-system.js";
 import { flattenParams } from "../nets/flat-params.js";
 import type { FullBatchObjective } from "../training/full-batch-objective.js";
+import { l2Norm } from "../training/layer-history.js";
 import { isRecord, type State } from "../training/state.js";
 import { describeValue } from "../layers/layer.js";
 import { describe, positive, type FlowStep, type OptimizerSpec, type WholeBatchOptimizer } from "./optimizer.js";
@@ -88,9 +89,7 @@ export class GradientFlow implements WholeBatchOptimizer {
     // the loss and gradient at the new point, which also leaves the net there: free after an RK45 step, whose last
     // stage was there, one more full-batch gradient after a BDF step, whose last call preceded Newton's last correction
     const { loss, grad } = objective.evaluate(integrator.y);
-    let squares = 0;
-    for (const g of grad) squares += g * g;
-    const gradNorm = Math.sqrt(squares);
+    const gradNorm = l2Norm(grad);
     const { t } = integrator;
     const stop = this.flowTime !== null && t >= this.flowTime ? "time" : this.gtol !== null && gradNorm < this.gtol ? "gradient" : undefined;
     return { t, loss, gradNorm, counts: { ...integrator.counts }, order: integrator.order, h: integrator.h, ...(stop && { stop }) };

@@ -47,12 +47,12 @@ export function predictions(net: Net, set: BatchSource, count: number = set.leng
   return { predicted, labels };
 }
 
+/** The last layer's loss as a metric named "loss" (weight decay left out): evaluated with others, in the same forward passes. */
+export function lossMetric(net: Net): Metric {
+  return { name: "loss", measure: (y, t) => ({ sum: net.lastLayer.forward(y, t) * y.shape[0], count: y.shape[0] }) };
+}
+
 /** The last layer's mean loss over the first `count` samples of `set` in inference mode, without weight decay: a validation loss. */
 export function meanLoss(net: Net, set: BatchSource, count: number = set.length): number {
-  const n = Math.min(count, set.length);
-  let total = 0;
-  forEachChunk(net, set, n, (y, t) => {
-    total += net.lastLayer.forward(y, t) * y.shape[0];
-  });
-  return total / n;
+  return evaluateMetrics(net, set, [lossMetric(net)], count).loss;
 }

@@ -3,7 +3,7 @@ import type { Net } from "../nets/net.js";
 import { assignFlat, flattenParams, splitFlat } from "../nets/flat-params.js";
 import { OdeError } from "../ode/ode-system.js";
 import { isWholeBatch, rowMajorOf, type FlowStop, type Optimizer, type WholeBatchOptimizer } from "../optimizers/optimizer.js";
-import { evaluateMetrics, meanLoss, type BatchSource } from "./batch-source.js";
+import { evaluateMetrics, lossMetric, type BatchSource } from "./batch-source.js";
 import { checkFlowHistory, emptyFlowHistory, recordFlowStep, type FlowHistory } from "./flow-history.js";
 import { FullBatchObjective } from "./full-batch-objective.js";
 import { PROBE_SAMPLES, activationHistograms, checkLayerHistory, emptyLayerHistory, paramFigures, recordLayers, snapshotParams, type LayerHistory, type ParamFigures } from "./layer-history.js";
@@ -253,11 +253,16 @@ export class Trainer {
   /** Every metric on the first `samples` of each set (all of them when null), by history key; with a validation set, its loss too. */
   evaluate(samples: number | null = null): Record<string, number> {
     const values: Record<string, number> = {};
+    // the validation loss from the same forward passes as the validation metrics
+    const loss = lossMetric(this.net);
+    let valLoss: number | undefined;
     for (const [set, data] of this.sets()) {
-      const measured = evaluateMetrics(this.net, data, this.metrics, samples ?? data.length);
+      const measured = evaluateMetrics(this.net, data, set === "val" ? [...this.metrics, loss] : this.metrics, samples ?? data.length);
       for (const metric of this.metrics) values[metricKey(set, metric)] = measured[metric.name];
+      if (set === "val") valLoss = measured.loss;
     }
-    if (this.validation) values.valLoss = meanLoss(this.net, this.validation, samples ?? this.validation.length);
+    // last, as the history keys have it
+    if (valLoss !== undefined) values.valLoss = valLoss;
     return values;
   }
 
