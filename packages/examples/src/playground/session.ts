@@ -1,10 +1,18 @@
 import type { Tensor } from "@backprop/core";
-import { IdentityWithLoss, MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, SoftmaxWithLoss, Trainer, accuracy, evaluateMetrics, meanAbsoluteError, meanLoss, type BatchSource, type Metric, type Net } from "@backprop/layers";
+import { IdentityWithLoss, MultiLayerNet, MultiLayerNetExtend, OPTIMIZERS, SoftmaxWithLoss, Trainer, accuracy, evaluateMetrics, lossMetric, meanAbsoluteError, type BatchSource, type Metric, type Net } from "@backprop/layers";
 import { planeSource, type PlaneData } from "./plane-data.js";
 import type { PlaygroundSettings } from "./settings.js";
 
 /** Steps and evaluation interval of the session's Trainer: never reached, since the session steps and evaluates itself. */
 export const ENDLESS = 1e9;
+
+/** What evaluate() gives: the mean loss (inference mode, no weight decay) and the metric on each set. */
+export interface Evaluated {
+  trainLoss: number;
+  testLoss: number;
+  trainMetric: number;
+  testMetric: number;
+}
 
 /**
  * A net, its optimizer and Trainer, built from the settings and data; the same every time for the same settings.
@@ -20,7 +28,7 @@ export class PlaygroundSession {
   net!: Net;
   trainer!: Trainer;
   /** evaluate() at the steps the caller chose, by recordCurve(); reset() empties it. */
-  readonly curve: { step: number; trainLoss: number; testLoss: number }[] = [];
+  readonly curve: ({ step: number } & Evaluated)[] = [];
   private readonly trainSource: BatchSource;
   private readonly testSource: BatchSource;
   private readonly metric: Metric;
@@ -62,20 +70,16 @@ export class PlaygroundSession {
   }
 
   /** Mean loss (inference mode, no weight decay) and accuracy (or MAE for regression) on each set. */
-  evaluate(): { trainLoss: number; testLoss: number; trainMetric: number; testMetric: number } {
-    const metric = (set: BatchSource) => evaluateMetrics(this.net, set, [this.metric])[this.metric.name];
-    return {
-      trainLoss: meanLoss(this.net, this.trainSource),
-      testLoss: meanLoss(this.net, this.testSource),
-      trainMetric: metric(this.trainSource),
-      testMetric: metric(this.testSource),
-    };
+  evaluate(): Evaluated {
+    // the loss and the metric from one forward pass over each set
+    const loss = lossMetric(this.net);
+    const [train, test] = [this.trainSource, this.testSource].map((set) => evaluateMetrics(this.net, set, [this.metric, loss]));
+    return { trainLoss: train.loss, testLoss: test.loss, trainMetric: train[this.metric.name], testMetric: test[this.metric.name] };
   }
 
-  /** Appends evaluate()'s losses at the current step to `curve`. */
+  /** Appends evaluate()'s figures at the current step to `curve`. */
   recordCurve(): void {
-    const { trainLoss, testLoss } = this.evaluate();
-    this.curve.push({ step: this.iteration, trainLoss, testLoss });
+    this.curve.push({ step: this.iteration, ...this.evaluate() });
   }
 
   /** The gradients of the last batch's update by parameter name (trainer.lastGradients), or undefined before a step. */

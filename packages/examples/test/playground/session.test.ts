@@ -84,7 +84,7 @@ describe("PlaygroundSession", () => {
     expect(e.trainMetric).toBe(correct / train.length);
     expect(e.trainLoss).toBeCloseTo(loss / train.length, 12);
     s.recordCurve();
-    expect(s.curve).toEqual([{ step: 100, trainLoss: e.trainLoss, testLoss: e.testLoss }]);
+    expect(s.curve).toEqual([{ step: 100, trainLoss: e.trainLoss, testLoss: e.testLoss, trainMetric: e.trainMetric, testMetric: e.testMetric }]);
   });
 
   test("regression: one output, the identity loss, MAE as the metric; batch norm or dropout: MultiLayerNetExtend", () => {

@@ -242,7 +242,9 @@ class Playground {
   }
 
   private drawStats(): void {
-    const e = this.session.evaluate();
+    // the curve's last point when it is of this step (every redraw follows one), else evaluated now
+    const last = this.session.curve.at(-1);
+    const e = last !== undefined && last.step === this.session.iteration ? last : this.session.evaluate();
     const regression = this.session.data.task === "regression";
     const put = (id: string, v: number, digits = 6): void => {
       const node = byId(id);

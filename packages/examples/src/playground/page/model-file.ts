@@ -1,5 +1,6 @@
 // A model file into the page: the settings it stands for, and a new session whose net carries its parameters and state.
 import { deserializeModel, type Net } from "@backprop/layers";
+import { ACTIVATION_TYPES } from "../neuron-images.js";
 import { generateData, type CsvPlane } from "../plane-data.js";
 import { PlaygroundSession } from "../session.js";
 import { DEFAULT_SETTINGS, settingsFromQuery, settingsToQuery, type PlaygroundSettings } from "../settings.js";
@@ -26,7 +27,7 @@ export function importedSession(bytes: Uint8Array, name: string, current: Playgr
 /** The settings that build `net` on the current data: its hidden sizes, activation, batch norm, dropout, weight decay. */
 function settingsOfNet(net: Net, s: PlaygroundSettings): PlaygroundSettings {
   const layers = net.spec().layers;
-  const activation = layers.find((l) => ["Relu", "Sigmoid", "Tanh"].includes(l.type))?.type.toLowerCase() as PlaygroundSettings["activation"] | undefined;
+  const activation = layers.find((l) => ACTIVATION_TYPES.includes(l.type))?.type.toLowerCase() as PlaygroundSettings["activation"] | undefined;
   const dropout = layers.find((l) => l.type === "Dropout") as { ratio?: number } | undefined;
   return {
     ...s,

@@ -3,6 +3,7 @@
 // and each quantity's numbers and shape for the whole batch. "Next" walks through the rows; the rows still to come
 // are dimmed, not hidden, so that every number is in the DOM: each quantity cell has data-direction, data-layer,
 // data-name, data-shape and data-values (JSON, full precision), each number data-value.
+import { ACTIVATION_TYPES } from "../neuron-images.js";
 import type { ForwardRow, StepThrough } from "../step-through.js";
 import { el, fmt } from "./dom.js";
 
@@ -18,7 +19,6 @@ export interface SampleNumbers {
 }
 
 const row1 = (v: number[] | number[][] | undefined): number[] => (v === undefined ? [] : Array.isArray(v[0]) ? (v[0] as number[]) : (v as number[]));
-const ACTIVATION_OPS = ["Relu", "Sigmoid", "Tanh"];
 
 /** The numbers the network drawing's tooltips plug in, read from a StepThrough. */
 export function sampleNumbers(s: StepThrough): SampleNumbers {
@@ -32,7 +32,7 @@ export function sampleNumbers(s: StepThrough): SampleNumbers {
       const [input, W, bias, Z] = keys;
       const delta = b ? row1(b.values[`δ${Z.slice(1)}`]) : [];
       affine.push({ input, inputValues: row1(r.values[input]), W: r.values[W] as number[][], b: r.values[bias] as number[], Z: row1(r.values[Z]), delta, dW: (b?.values[`d${W}`] as number[][]) ?? [] });
-    } else if (ACTIVATION_OPS.includes(r.op)) {
+    } else if (ACTIVATION_TYPES.includes(r.op)) {
       const [input, out] = keys;
       activation.push({ type: r.op.toLowerCase(), input, z: row1(r.values[input]), out, o: row1(r.values[out]), dOut: b ? row1(b.values[`d${out}`]) : [] });
     }
